@@ -1,0 +1,60 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/wasmpages/wasmpages/abi"
+)
+
+// instance is one live instantiation of a module: its own memory and
+// globals, reused for one request after another.
+type instance struct {
+	mod    api.Module
+	handle api.Function
+	stack  []uint64 // reused for every call
+	log    *logWriter
+}
+
+// instantiate starts a new instance, running _initialize.
+func (m *Module) instantiate(ctx context.Context) (*instance, error) {
+	start := time.Now()
+	lw := newLogWriter(m.engine.logger, m.name)
+	cfg := wazero.NewModuleConfig().
+		WithName("").
+		WithStartFunctions(abi.ExportInitialize).
+		WithSysWalltime().WithSysNanotime().WithSysNanosleep().
+		WithRandSource(randReader).
+		WithStdout(lw).WithStderr(lw)
+	for _, kv := range m.engine.env {
+		cfg = cfg.WithEnv(kv[0], kv[1])
+	}
+	mod, err := m.engine.rt.InstantiateModule(ctx, m.compiled, cfg)
+	if err != nil {
+		lw.Flush()
+		return nil, fmt.Errorf("starting an instance: %w", describe(err))
+	}
+	m.engine.logger.Debug("instance started", "module", m.name, "took", time.Since(start))
+	return &instance{mod: mod, handle: mod.ExportedFunction(abi.ExportHandle), stack: make([]uint64, 1), log: lw}, nil
+}
+
+// checkVersion calls the guest's version export.
+func (in *instance) checkVersion(ctx context.Context) error {
+	res, err := in.mod.ExportedFunction(abi.ExportVersion).Call(ctx)
+	if err != nil {
+		return fmt.Errorf("calling %s: %w", abi.ExportVersion, describe(err))
+	}
+	if v := int32(res[0]); v != abi.Version {
+		return fmt.Errorf("it speaks wasmpages ABI version %d; this host speaks version %d (rebuild it with a matching SDK)", v, abi.Version)
+	}
+	return nil
+}
+
+func (in *instance) close(ctx context.Context) {
+	in.log.Flush()
+	in.mod.Close(ctx)
+}
