@@ -61,6 +61,7 @@ type Call struct {
 
 	headSet  bool
 	bodyOff  int
+	pool     *pool
 	fetches  []*fetchHandle
 	faultMsg string
 	limitMsg string

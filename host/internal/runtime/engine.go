@@ -14,8 +14,9 @@ import (
 // wasmPageSize is the size of one WebAssembly memory page.
 const wasmPageSize = 64 << 10
 
-// DefaultMaxInstances is the default cap on live instances per module.
-const DefaultMaxInstances = 32
+// DefaultMaxInstances is the default cap on live instances per module; how
+// many actually start depends on how many wait for I/O (see pool).
+const DefaultMaxInstances = 64
 
 // Config configures an Engine.
 type Config struct {
@@ -43,12 +44,31 @@ type Engine struct {
 	cfg    Config
 	env    [][2]string
 	logger *slog.Logger
+	mode   interruptMode
 }
 
 // NewEngine creates an engine with the host functions of abi and WASI
 // preview 1 ready to be imported.
 func NewEngine(ctx context.Context, cfg Config) (*Engine, error) {
-	rc := wazero.NewRuntimeConfigCompiler().WithCloseOnContextDone(true)
+	return newEngine(ctx, cfg, interruptInstrumented)
+}
+
+// interruptMode is how a guest past its time limit is stopped.
+type interruptMode int
+
+const (
+	// interruptInstrumented: Instrument adds a flag checked at every loop
+	// head; the host sets it at the deadline. What wasmpages uses.
+	interruptInstrumented interruptMode = iota
+	// interruptWazero: wazero's WithCloseOnContextDone, for comparison in
+	// benchmarks.
+	interruptWazero
+	// interruptNone: a guest cannot be stopped; benchmarks only.
+	interruptNone
+)
+
+func newEngine(ctx context.Context, cfg Config, mode interruptMode) (*Engine, error) {
+	rc := wazero.NewRuntimeConfigCompiler().WithCloseOnContextDone(mode == interruptWazero)
 	if cfg.Cache != nil {
 		rc = rc.WithCompilationCache(cfg.Cache.cache)
 	}
@@ -60,12 +80,12 @@ func NewEngine(ctx context.Context, cfg Config) (*Engine, error) {
 		if pages > 65536 {
 			pages = 65536
 		}
-		rc = rc.WithMemoryLimitPages(uint32(pages))
+		rc = rc.WithMemoryLimitPages(uint32(pages)).WithMemoryCapacityFromMax(true)
 	}
 	if cfg.MaxInstances <= 0 {
 		cfg.MaxInstances = DefaultMaxInstances
 	}
-	e := &Engine{rt: wazero.NewRuntimeWithConfig(ctx, rc), cfg: cfg, logger: cfg.Logger}
+	e := &Engine{rt: wazero.NewRuntimeWithConfig(ctx, rc), cfg: cfg, logger: cfg.Logger, mode: mode}
 	if e.logger == nil {
 		e.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

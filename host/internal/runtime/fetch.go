@@ -58,7 +58,9 @@ var fetchFunc = hostFunc{
 			// Copied: guest memory may move while the request is in flight.
 			req.Body = append([]byte(nil), body...)
 		}
+		done := c.pool.blocking()
 		resp, err := c.Fetcher.Fetch(ctx, kind, req)
+		done()
 		if err != nil {
 			if errors.Is(err, ErrBadSubrequest) {
 				return abi.ErrInvalid

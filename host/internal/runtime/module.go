@@ -27,6 +27,12 @@ func (m *Module) Name() string { return m.name }
 // abi.Version, and starts its first instance (proving that _initialize
 // runs). name is used in messages and logs.
 func (e *Engine) Load(ctx context.Context, name string, wasm []byte) (*Module, error) {
+	if e.mode == interruptInstrumented {
+		var err error
+		if wasm, err = Instrument(wasm); err != nil {
+			return nil, fmt.Errorf("compiling %s: %w", name, err)
+		}
+	}
 	compiled, err := e.rt.CompileModule(ctx, wasm)
 	if err != nil {
 		return nil, fmt.Errorf("compiling %s: %w", name, err)
@@ -47,8 +53,7 @@ func (e *Engine) Load(ctx context.Context, name string, wasm []byte) (*Module, e
 		compiled.Close(ctx)
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	m.pool.slots <- struct{}{}
-	m.pool.release(in)
+	m.pool.add(in)
 	return m, nil
 }
 

@@ -1,67 +1,144 @@
 package runtime
 
-import "context"
+import (
+	"context"
+	goruntime "runtime"
+	"sync"
+)
 
-// pool holds a module's idle instances and caps how many live at once.
-// Acquire prefers an idle instance, then starts a new one if a slot is free,
-// then waits for either.
+// pool holds a module's instances. Instances cost memory and, used in
+// turn, cache misses, so the pool starts a new one only while fewer than
+// GOMAXPROCS of its instances are running guest code: instances blocked in
+// a subrequest do not count, so an I/O-bound function gets as many as its
+// waiting requests need (up to max), and a CPU-bound one about one per
+// core. Idle instances are reused last-in first-out, the warmest first.
 type pool struct {
-	idle  chan *instance
-	slots chan struct{} // one token per live instance
+	mu      sync.Mutex
+	idle    []*instance
+	live    int // instances started and not discarded
+	running int // instances acquired and not waiting in a subrequest
+	max     int
+	cpus    int
+	// wake has a token when a waiter may make progress: an instance was
+	// released or discarded, or one started waiting for I/O.
+	wake chan struct{}
 }
 
 func (p *pool) init(max int) {
-	p.idle = make(chan *instance, max)
-	p.slots = make(chan struct{}, max)
+	p.max = max
+	p.cpus = goruntime.GOMAXPROCS(0)
+	p.wake = make(chan struct{}, 1)
 }
 
 // acquire returns an instance for one call. fresh reports whether it was
 // started for this call.
 func (m *Module) acquire(ctx context.Context) (in *instance, fresh bool, err error) {
 	p := &m.pool
-	select {
-	case in := <-p.idle:
-		return in, false, nil
-	default:
-	}
-	select {
-	case in := <-p.idle:
-		return in, false, nil
-	case p.slots <- struct{}{}:
-		in, err := m.instantiate(ctx)
-		if err != nil {
-			<-p.slots
-			return nil, false, err
+	for {
+		p.mu.Lock()
+		if n := len(p.idle); n > 0 {
+			in = p.idle[n-1]
+			p.idle = p.idle[:n-1]
+			p.running++
+			p.mu.Unlock()
+			return in, false, nil
 		}
-		return in, true, nil
-	case <-ctx.Done():
-		return nil, false, ctx.Err()
+		if p.live < p.max && p.running < p.cpus {
+			p.live++
+			p.running++
+			p.mu.Unlock()
+			in, err := m.instantiate(ctx)
+			if err != nil {
+				p.mu.Lock()
+				p.live--
+				p.running--
+				p.mu.Unlock()
+				p.signal()
+				return nil, false, err
+			}
+			return in, true, nil
+		}
+		p.mu.Unlock()
+		select {
+		case <-p.wake:
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
 	}
 }
 
-// release returns a healthy instance to the pool.
-func (p *pool) release(in *instance) { p.idle <- in }
+// signal wakes one waiter.
+func (p *pool) signal() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
 
-// discard closes an instance that must not serve again and frees its slot.
+// add puts a new instance, not acquired, into the pool.
+func (p *pool) add(in *instance) {
+	p.mu.Lock()
+	p.live++
+	p.idle = append(p.idle, in)
+	p.mu.Unlock()
+	p.signal()
+}
+
+// release returns a healthy instance after its call.
+func (p *pool) release(in *instance) {
+	p.mu.Lock()
+	p.running--
+	p.idle = append(p.idle, in)
+	p.mu.Unlock()
+	p.signal()
+}
+
+// discard closes an instance that must not serve again, after its call.
 func (p *pool) discard(ctx context.Context, in *instance) {
 	in.close(ctx)
-	<-p.slots
+	p.mu.Lock()
+	p.running--
+	p.live--
+	p.mu.Unlock()
+	p.signal()
+}
+
+// blocking marks the calling instance as waiting for I/O until the
+// returned function is called, so that another may start meanwhile.
+func (p *pool) blocking() (done func()) {
+	p.mu.Lock()
+	p.running--
+	p.mu.Unlock()
+	p.signal()
+	return func() {
+		p.mu.Lock()
+		p.running++
+		p.mu.Unlock()
+	}
 }
 
 // drain closes the idle instances.
 func (p *pool) drain(ctx context.Context) {
-	for {
-		select {
-		case in := <-p.idle:
-			p.discard(ctx, in)
-		default:
-			return
-		}
+	p.mu.Lock()
+	idle := p.idle
+	p.idle = nil
+	p.live -= len(idle)
+	p.mu.Unlock()
+	for _, in := range idle {
+		in.close(ctx)
 	}
 }
 
 // Live returns the number of live instances (idle or serving).
-func (m *Module) Live() int { return len(m.pool.slots) }
+func (m *Module) Live() int {
+	m.pool.mu.Lock()
+	defer m.pool.mu.Unlock()
+	return m.pool.live
+}
 
 // Idle returns the number of idle instances.
-func (m *Module) Idle() int { return len(m.pool.idle) }
+func (m *Module) Idle() int {
+	m.pool.mu.Lock()
+	defer m.pool.mu.Unlock()
+	return len(m.pool.idle)
+}

@@ -75,6 +75,14 @@ func init() {
 		case "/big":
 			n, _ := strconv.Atoi(q.Get("n"))
 			w.Write([]byte(strings.Repeat("x", n)))
+		case "/spin":
+			// A compute loop, to measure the cost of interruption checks.
+			n, _ := strconv.Atoi(q.Get("n"))
+			x := uint32(1)
+			for i := 0; i < n; i++ {
+				x = x*1664525 + 1013904223
+			}
+			fmt.Fprint(w, x)
 		case "/panic":
 			panic("boom")
 		case "/loop":

@@ -1,0 +1,30 @@
+package host
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"time"
+)
+
+// runBuild runs a project's [build] command in its directory with sh,
+// streaming its output to out.
+func runBuild(ctx context.Context, dir, command string, out io.Writer) error {
+	if command == "" {
+		return nil
+	}
+	start := time.Now()
+	fmt.Fprintf(out, "building: %s\n", command)
+	cmd := exec.CommandContext(ctx, "sh", "-c", command)
+	cmd.Dir = dir
+	cmd.Stdout = out
+	cmd.Stderr = out
+	cmd.Env = os.Environ()
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("the build command failed (%v): %s\n  fix the build, or run it yourself in %s to see why", err, command, dir)
+	}
+	fmt.Fprintf(out, "built in %s\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,132 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/wasmpages/wasmpages/abi"
+	"github.com/wasmpages/wasmpages/host/internal/assets"
+	"github.com/wasmpages/wasmpages/host/internal/runtime"
+)
+
+// outbound is the client of every function's network subrequests: one per
+// process, so connections to back ends are kept alive across requests and
+// deployments.
+var outbound = &http.Transport{
+	Proxy:                 http.ProxyFromEnvironment,
+	DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+	ForceAttemptHTTP2:     true,
+	MaxIdleConns:          1024,
+	MaxIdleConnsPerHost:   64,
+	IdleConnTimeout:       90 * time.Second,
+	TLSHandshakeTimeout:   10 * time.Second,
+	ExpectContinueTimeout: time.Second,
+}
+
+// fetcher serves a site's subrequests: network fetches through outbound,
+// assets fetches through the site's asset server.
+type fetcher struct {
+	assets *assets.Server
+}
+
+func newFetcher(a *assets.Server) *fetcher { return &fetcher{assets: a} }
+
+// with binds the fetcher to the incoming request, whose host an assets
+// fetch keeps.
+func (f *fetcher) with(ctx *fasthttp.RequestCtx) runtime.Fetcher {
+	return requestFetcher{f: f, host: string(ctx.Host())}
+}
+
+type requestFetcher struct {
+	f    *fetcher
+	host string
+}
+
+func (rf requestFetcher) Fetch(ctx context.Context, kind abi.FetchKind, req *runtime.Subrequest) (*runtime.Subresponse, error) {
+	if kind == abi.FetchAssets {
+		return rf.f.fetchAsset(rf.host, req)
+	}
+	return fetchNetwork(ctx, req)
+}
+
+func fetchNetwork(ctx context.Context, req *runtime.Subrequest) (*runtime.Subresponse, error) {
+	u, err := url.Parse(req.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, runtime.ErrBadSubrequest
+	}
+	var body io.Reader
+	if len(req.Body) > 0 {
+		body = bytes.NewReader(req.Body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, body)
+	if err != nil {
+		return nil, runtime.ErrBadSubrequest
+	}
+	for _, kv := range req.Header {
+		if http.CanonicalHeaderKey(kv[0]) == "Host" {
+			hr.Host = kv[1]
+			continue
+		}
+		hr.Header.Add(kv[0], kv[1])
+	}
+	resp, err := outbound.RoundTrip(hr)
+	if err != nil {
+		return nil, err
+	}
+	return &runtime.Subresponse{Status: resp.StatusCode, Header: pairs(resp.Header), Body: resp.Body}, nil
+}
+
+func pairs(h http.Header) [][2]string {
+	out := make([][2]string, 0, len(h))
+	for k, vs := range h {
+		for _, v := range vs {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	return out
+}
+
+// fetchAsset asks the asset server, as a request to the incoming host would.
+func (f *fetcher) fetchAsset(host string, req *runtime.Subrequest) (*runtime.Subresponse, error) {
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		return nil, runtime.ErrBadSubrequest
+	}
+	freq := fasthttp.AcquireRequest()
+	resp := fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(freq)
+	defer fasthttp.ReleaseResponse(resp)
+	freq.Header.SetMethod(req.Method)
+	for _, kv := range req.Header {
+		freq.Header.Add(kv[0], kv[1])
+	}
+	freq.SetHost(host)
+	freq.SetRequestURI(u.RequestURI())
+	f.assets.Serve(freq, resp)
+	out := &runtime.Subresponse{Status: resp.StatusCode()}
+	for name, value := range resp.Header.All() {
+		out.Header = append(out.Header, [2]string{string(name), string(value)})
+	}
+	if b, err := readBody(resp); err != nil {
+		return nil, err
+	} else if len(b) > 0 {
+		out.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	return out, nil
+}
+
+// readBody returns a response's body, reading a streamed one to the end.
+func readBody(resp *fasthttp.Response) ([]byte, error) {
+	if s := resp.BodyStream(); s != nil {
+		defer resp.CloseBodyStream()
+		return io.ReadAll(s)
+	}
+	return append([]byte(nil), resp.Body()...), nil
+}

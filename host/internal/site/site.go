@@ -1,0 +1,155 @@
+// Package site is one loaded deployment of a project: its configuration,
+// asset server, route table and compiled modules, and the request path that
+// ties them together.
+package site
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/wasmpages/wasmpages/host/internal/assets"
+	"github.com/wasmpages/wasmpages/host/internal/config"
+	"github.com/wasmpages/wasmpages/host/internal/router"
+	"github.com/wasmpages/wasmpages/host/internal/runtime"
+)
+
+// Options configure Load.
+type Options struct {
+	// Dir is the project directory, holding pages.toml.
+	Dir string
+	// Project is the parsed pages.toml of Dir.
+	Project *config.Project
+	// Secrets are added to the functions' environment after [vars].
+	Secrets map[string]string
+	// Region names where this node runs, for x-placement.
+	Region string
+	// Cache is the compilation cache; nil compiles every time.
+	Cache *runtime.Cache
+	// Logger receives guest output and errors.
+	Logger *slog.Logger
+	// Verbose puts the reason of a function's failure in its 5xx response
+	// body, as `dev` does; otherwise the body is generic.
+	Verbose bool
+}
+
+// Site is one loaded deployment. It is immutable once loaded and safe for
+// concurrent use; Close waits for requests in flight.
+type Site struct {
+	opts    Options
+	project *config.Project
+	assets  *assets.Server
+	routes  *router.Table
+	engine  *runtime.Engine
+	modules map[string]*runtime.Module
+	// broken holds the modules that failed to load, with why: their routes
+	// answer 500 while the rest of the site serves.
+	broken  map[string]error
+	fetcher *fetcher
+	limits  runtime.Limits
+	header  placementHeader
+
+	mu     sync.RWMutex // held for reading by each request in flight
+	closed bool
+}
+
+// Load loads a deployment from a built project directory: it indexes the
+// assets and compiles every module. A module that fails to load does not
+// fail the site; Problems lists it.
+func Load(ctx context.Context, opts Options) (*Site, error) {
+	p := opts.Project
+	s := &Site{
+		opts:    opts,
+		project: p,
+		modules: map[string]*runtime.Module{},
+		broken:  map[string]error{},
+		limits: runtime.Limits{
+			Timeout:      p.Limits.Timeout,
+			Subrequests:  p.Limits.Subrequests,
+			ResponseBody: int64(p.Limits.ResponseBody),
+		},
+		header: newPlacementHeader("local-" + opts.Region),
+	}
+	if s.opts.Logger == nil {
+		s.opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	var err error
+	if s.assets, err = assets.New(filepath.Join(opts.Dir, p.OutputDir), assets.Options{}); err != nil {
+		return nil, fmt.Errorf("loading assets: %w", err)
+	}
+	if s.routes, err = router.Scan(filepath.Join(opts.Dir, "functions")); err != nil {
+		return nil, err
+	}
+	env := map[string]string{}
+	for k, v := range p.Vars {
+		env[k] = v
+	}
+	for k, v := range opts.Secrets {
+		env[k] = v
+	}
+	s.engine, err = runtime.NewEngine(ctx, runtime.Config{
+		Cache:       opts.Cache,
+		MemoryLimit: int64(p.Limits.Memory),
+		Env:         env,
+		Logger:      s.opts.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range s.routes.Routes() {
+		name := "functions/" + r.Module
+		wasm, err := os.ReadFile(filepath.Join(opts.Dir, "functions", filepath.FromSlash(r.Module)))
+		if err != nil {
+			s.broken[r.Module] = err
+			continue
+		}
+		m, err := s.engine.Load(ctx, name, wasm)
+		if err != nil {
+			s.broken[r.Module] = err
+			continue
+		}
+		s.modules[r.Module] = m
+	}
+	s.fetcher = newFetcher(s.assets)
+	return s, nil
+}
+
+// Problems returns why each module that failed to load did, by module.
+func (s *Site) Problems() map[string]error { return s.broken }
+
+// Routes returns the route table.
+func (s *Site) Routes() *router.Table { return s.routes }
+
+// Assets returns the number of static files served.
+func (s *Site) Assets() int { return s.assets.Len() }
+
+// Project returns the deployment's configuration.
+func (s *Site) Project() *config.Project { return s.project }
+
+// Acquire marks a request in flight; it reports false if the site is
+// closed (swapped out), and the caller then asks for the current site.
+func (s *Site) Acquire() bool {
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return false
+	}
+	return true
+}
+
+// Release ends a request started with Acquire.
+func (s *Site) Release() { s.mu.RUnlock() }
+
+// Close waits for the requests in flight, then frees the modules.
+func (s *Site) Close(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	return s.engine.Close(ctx)
+}
