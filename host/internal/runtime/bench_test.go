@@ -65,6 +65,7 @@ func BenchmarkInstantiate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		b.ReportMetric(float64(in.mod.Memory().Size())/(1<<20), "MiB-memory/instance")
 		in.close(ctx)
 	}
 }

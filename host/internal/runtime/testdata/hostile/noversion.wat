@@ -1,0 +1,7 @@
+;; A hostile guest for runtime_hostile_test.go, compiled there with internal/wat
+;; (wat.MustCompileFile); no other build step.
+;; Lacks the wasmpages_abi_version export.
+(module
+  (memory (export "memory") 1)
+  (func (export "_initialize"))
+  (func (export "wasmpages_handle") (result i32) (i32.const 0)))
