@@ -202,3 +202,133 @@ func appendName(dst []byte, s string) []byte {
 	dst = appendU32(dst, uint32(len(s)))
 	return append(dst, s...)
 }
+
+// appendS32 appends v as a signed LEB128.
+func appendS32(dst []byte, v int32) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
+			return append(dst, c)
+		}
+		dst = append(dst, c|0x80)
+	}
+}
+
+// valType skips a value type: one byte, or for the reference types of the
+// GC proposal ((ref ht), (ref null ht)) a byte and a heap type.
+func (r *reader) valType() {
+	if t := r.byte(); t == 0x63 || t == 0x64 {
+		r.leb(5)
+	}
+}
+
+// Section ids, and the order in which non-custom sections must appear.
+const (
+	secCustom   byte = 0
+	secType     byte = 1
+	secImport   byte = 2
+	secFunction byte = 3
+	secGlobal   byte = 6
+	secExport   byte = 7
+	secStart    byte = 8
+	secElem     byte = 9
+	secCode     byte = 10
+)
+
+var sectionOrder = map[byte]int{1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13}
+
+type section struct {
+	id   byte
+	body []byte
+}
+
+func find(secs []section, id byte) *section {
+	for i := range secs {
+		if secs[i].id == id {
+			return &secs[i]
+		}
+	}
+	return nil
+}
+
+// appendToVec appends one entry to the vector that makes up section id,
+// creating the section in its place if the module has none.
+func appendToVec(secs []section, id byte, entry []byte) []section {
+	if s := find(secs, id); s != nil {
+		r := &reader{b: s.body}
+		n := r.u32()
+		body := appendU32(nil, n+1)
+		body = append(body, s.body[r.off:]...)
+		s.body = append(body, entry...)
+		return secs
+	}
+	body := append(appendU32(nil, 1), entry...)
+	at := len(secs)
+	for i, s := range secs {
+		if o, ok := sectionOrder[s.id]; ok && o > sectionOrder[id] {
+			at = i
+			break
+		}
+	}
+	secs = append(secs, section{})
+	copy(secs[at+1:], secs[at:])
+	secs[at] = section{id: id, body: body}
+	return secs
+}
+
+// vecLenOf returns the length of the vector that makes up section id, 0 if
+// the module has no such section.
+func vecLenOf(secs []section, id byte) (uint32, error) {
+	s := find(secs, id)
+	if s == nil {
+		return 0, nil
+	}
+	r := &reader{b: s.body}
+	n := r.u32()
+	if r.err != nil {
+		return 0, fmt.Errorf("malformed section %d: %w", id, r.err)
+	}
+	return n, nil
+}
+
+// imports counts the functions and globals a module imports, which come
+// before its own in their index spaces.
+type imports struct{ funcs, globals uint32 }
+
+func countImports(secs []section) (imports, error) {
+	var c imports
+	s := find(secs, secImport)
+	if s == nil {
+		return c, nil
+	}
+	r := &reader{b: s.body}
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		r.bytes(int(r.u32())) // module
+		r.bytes(int(r.u32())) // name
+		switch kind := r.byte(); kind {
+		case 0x00: // func: type index
+			r.u32()
+			c.funcs++
+		case 0x04: // tag: attribute and type index
+			r.byte()
+			r.u32()
+		case 0x01: // table: reftype, limits
+			r.valType()
+			r.limits()
+		case 0x02: // memory: limits
+			r.limits()
+		case 0x03: // global: valtype, mutability
+			r.valType()
+			r.byte()
+			c.globals++
+		default:
+			return c, fmt.Errorf("unknown import kind 0x%02x", kind)
+		}
+	}
+	if r.err != nil {
+		return c, fmt.Errorf("malformed import section: %w", r.err)
+	}
+	return c, nil
+}

@@ -13,6 +13,9 @@ var randReader = rand.Reader
 
 // describe rewrites wazero's errors into what a function author can act on.
 func describe(err error) error {
+	if errors.Is(err, errInterrupted) {
+		return errInterrupted
+	}
 	var exit *sys.ExitError
 	if errors.As(err, &exit) {
 		switch exit.ExitCode() {

@@ -57,8 +57,9 @@ func NewEngine(ctx context.Context, cfg Config) (*Engine, error) {
 type interruptMode int
 
 const (
-	// interruptInstrumented: Instrument adds a flag checked at every loop
-	// head; the host sets it at the deadline. What wasmpages uses.
+	// interruptInstrumented: Instrument adds a checkpoint, called every so
+	// many loop iterations and calls, that traps past the deadline. What
+	// wasmpages uses.
 	interruptInstrumented interruptMode = iota
 	// interruptWazero: wazero's WithCloseOnContextDone, for comparison in
 	// benchmarks.
@@ -96,6 +97,10 @@ func newEngine(ctx context.Context, cfg Config, mode interruptMode) (*Engine, er
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, e.rt); err != nil {
 		e.rt.Close(ctx)
 		return nil, fmt.Errorf("instantiating wasi: %w", err)
+	}
+	if err := instantiateCheckpoint(ctx, e.rt); err != nil {
+		e.rt.Close(ctx)
+		return nil, fmt.Errorf("instantiating host functions: %w", err)
 	}
 	if err := instantiateHostModule(ctx, e.rt); err != nil {
 		e.rt.Close(ctx)

@@ -18,8 +18,6 @@ type instance struct {
 	handle api.Function
 	stack  []uint64 // reused for every call
 	log    *logWriter
-	// interrupt is the flag of an instrumented module, or nil.
-	interrupt api.MutableGlobal
 }
 
 // instantiate starts a new instance, running _initialize.
@@ -42,9 +40,6 @@ func (m *Module) instantiate(ctx context.Context) (*instance, error) {
 	}
 	m.engine.logger.Debug("instance started", "module", m.name, "took", time.Since(start))
 	in := &instance{mod: mod, handle: mod.ExportedFunction(abi.ExportHandle), stack: make([]uint64, 1), log: lw}
-	if g, ok := mod.ExportedGlobal(InterruptGlobal).(api.MutableGlobal); ok && m.engine.mode == interruptInstrumented {
-		in.interrupt = g
-	}
 	return in, nil
 }
 

@@ -26,17 +26,7 @@ func (m *Module) Invoke(ctx context.Context, c *Call) error {
 		return m.classify(ctx, c, err, "while waiting for an instance")
 	}
 	c.pool = &m.pool
-	interrupted := false
-	stop := func() bool { return true }
-	if in.interrupt != nil {
-		stop = context.AfterFunc(ctx, func() { in.interrupt.Set(1) })
-	}
 	callErr := in.handle.CallWithStack(context.WithValue(ctx, callKey{}, c), in.stack)
-	if !stop() {
-		// The flag was set: the guest trapped on it, or returned just before
-		// and must not start another request with the flag up.
-		interrupted = true
-	}
 	c.closeFetches()
 	in.log.Flush()
 	if callErr == nil && int32(in.stack[0]) != 0 {
@@ -55,10 +45,6 @@ func (m *Module) Invoke(ctx context.Context, c *Call) error {
 			reason += " (" + c.limitMsg + ")"
 		}
 		err = &Error{Status: http.StatusInternalServerError, Module: m.name, Reason: reason}
-	case interrupted:
-		// The response stands; the instance does not serve again.
-		m.pool.discard(context.Background(), in)
-		return nil
 	case c.faultMsg != "":
 		// The response stands, but a guest that passed wild pointers is not
 		// trusted with another request.

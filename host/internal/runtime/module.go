@@ -84,7 +84,7 @@ func checkShape(c wazero.CompiledModule) error {
 	}
 	for _, imp := range c.ImportedFunctions() {
 		mod, name, _ := imp.Import()
-		if mod != abi.ImportModule && mod != "wasi_snapshot_preview1" {
+		if mod != abi.ImportModule && mod != "wasi_snapshot_preview1" && mod != CheckpointModule {
 			return fmt.Errorf("it imports %s.%s, which wasmpages does not provide", mod, name)
 		}
 	}
