@@ -1,9 +1,10 @@
 package host
 
 import (
-	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -22,12 +23,7 @@ func newServer(cur *current, maxBody int, requestLog io.Writer) *fasthttp.Server
 		start := time.Now()
 		fn := s.Serve(ctx)
 		if requestLog != nil {
-			kind := "asset"
-			if fn {
-				kind = "function"
-			}
-			fmt.Fprintf(requestLog, "%s %s %d %s %s\n", ctx.Method(), ctx.RequestURI(), ctx.Response.StatusCode(),
-				time.Since(start).Round(10*time.Microsecond), kind)
+			logRequest(requestLog, ctx, time.Since(start), fn)
 		}
 	}
 	return &fasthttp.Server{
@@ -39,6 +35,30 @@ func newServer(cur *current, maxBody int, requestLog io.Writer) *fasthttp.Server
 		IdleTimeout:          120 * time.Second,
 		Logger:               fasthttpLogger{},
 	}
+}
+
+// logLines holds the buffers of request log lines.
+var logLines = sync.Pool{New: func() any { return new([]byte) }}
+
+// logRequest writes one line for a request: method, URI, status, duration
+// and whether a function or the asset server answered.
+func logRequest(w io.Writer, ctx *fasthttp.RequestCtx, took time.Duration, fn bool) {
+	bp := logLines.Get().(*[]byte)
+	b := append((*bp)[:0], ctx.Method()...)
+	b = append(b, ' ')
+	b = append(b, ctx.RequestURI()...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(ctx.Response.StatusCode()), 10)
+	b = append(b, ' ')
+	b = append(b, took.Round(10*time.Microsecond).String()...)
+	if fn {
+		b = append(b, " function\n"...)
+	} else {
+		b = append(b, " asset\n"...)
+	}
+	w.Write(b)
+	*bp = b
+	logLines.Put(bp)
 }
 
 // fasthttpLogger quiets fasthttp's own logging of client errors.

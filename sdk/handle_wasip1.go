@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,9 +10,8 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"unsafe"
-
-	"github.com/wasmpages/wasmpages/abi"
 )
 
 // headBuf is reused for every incoming request head.
@@ -42,26 +42,22 @@ func handle() int32 {
 }
 
 // incomingRequest builds the *http.Request a handler sees from the host's
-// request head.
+// request head. Go compiled to WebAssembly runs several times slower than
+// native code and every allocation counts, so the head is converted to a
+// string once and every field is a substring of it, and ordinary URLs are
+// split by hand instead of going through url.Parse.
 func incomingRequest() (*http.Request, error) {
 	b, code := readHead(&headBuf, func(p unsafe.Pointer, n uint32) int32 { return requestHead(p, n) })
 	if code < 0 {
 		return nil, &hostError{"request_head", code}
 	}
-	d := abi.NewDecoder(b)
-	method, err := d.String()
-	if err != nil {
-		return nil, err
+	d := headDecoder{s: string(b)}
+	method, rawURL := d.next(), d.next()
+	header := d.header()
+	if d.err != nil {
+		return nil, d.err
 	}
-	rawURL, err := d.String()
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, err
-	}
-	header, err := decodeHeader(d)
+	u, requestURI, err := parseURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
@@ -73,37 +69,116 @@ func incomingRequest() (*http.Request, error) {
 		ProtoMinor: 1,
 		Header:     header,
 		Host:       u.Host,
-		RequestURI: u.RequestURI(),
+		RequestURI: requestURI,
 		Body:       http.NoBody,
 	}
-	if cl := header.Get("Content-Length"); cl != "" {
-		r.ContentLength, _ = strconv.ParseInt(cl, 10, 64)
+	cl := header["Content-Length"]
+	if len(cl) > 0 {
+		r.ContentLength, _ = strconv.ParseInt(cl[0], 10, 64)
 	}
-	if r.ContentLength != 0 || header.Get("Transfer-Encoding") != "" {
+	if r.ContentLength != 0 || len(header["Transfer-Encoding"]) > 0 {
 		r.Body = requestBody{}
-		if cl := header.Get("Content-Length"); cl == "" {
+		if len(cl) == 0 {
 			r.ContentLength = -1
 		}
 	}
 	return r, nil
 }
 
-// decodeHeader decodes the header pairs that remain in d.
-func decodeHeader(d *abi.Decoder) (http.Header, error) {
+// headDecoder reads the length-prefixed strings of a head (see abi) as
+// substrings of s. Errors stick.
+type headDecoder struct {
+	s   string
+	err error
+}
+
+// header decodes the name and value pairs that remain.
+func (d *headDecoder) header() http.Header {
 	header := make(http.Header, 8)
-	for d.More() {
-		name, err := d.Bytes()
-		if err != nil {
-			return nil, err
-		}
-		value, err := d.String()
-		if err != nil {
-			return nil, err
-		}
-		key := textproto.CanonicalMIMEHeaderKey(string(name))
+	for d.err == nil && len(d.s) > 0 {
+		name, value := d.next(), d.next()
+		key := textproto.CanonicalMIMEHeaderKey(name)
 		header[key] = append(header[key], value)
 	}
-	return header, nil
+	return header
+}
+
+// u32 reads a little-endian u32 (a response head's status).
+func (d *headDecoder) u32() uint32 {
+	if d.err == nil && len(d.s) < 4 {
+		d.err = errors.New("malformed head: truncated")
+	}
+	if d.err != nil {
+		return 0
+	}
+	v := uint32(d.s[0]) | uint32(d.s[1])<<8 | uint32(d.s[2])<<16 | uint32(d.s[3])<<24
+	d.s = d.s[4:]
+	return v
+}
+
+func (d *headDecoder) next() string {
+	if d.err != nil {
+		return ""
+	}
+	n := d.u32()
+	if d.err == nil && uint64(n) > uint64(len(d.s)) {
+		d.err = errors.New("malformed head: string past the end")
+	}
+	if d.err != nil {
+		return ""
+	}
+	v := d.s[:n]
+	d.s = d.s[n:]
+	return v
+}
+
+// parseURL splits the absolute URL the host sends into a *url.URL and the
+// request URI (path and query). URLs made only of characters that need no
+// decoding take a fast path that gives what url.Parse would; anything else
+// goes through url.Parse.
+func parseURL(raw string) (*url.URL, string, error) {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	slash := strings.IndexByte(rest, '/')
+	if !ok || slash < 0 || (scheme != "http" && scheme != "https") {
+		return slowURL(raw)
+	}
+	host, uri := rest[:slash], rest[slash:]
+	path, query, _ := strings.Cut(uri, "?")
+	if !plain(host, hostChars) || !plain(path, pathChars) || strings.IndexByte(query, '#') >= 0 {
+		return slowURL(raw)
+	}
+	return &url.URL{Scheme: scheme, Host: host, Path: path, RawQuery: query}, uri, nil
+}
+
+func slowURL(raw string) (*url.URL, string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, "", err
+	}
+	return u, u.RequestURI(), nil
+}
+
+// Byte sets for parseURL's fast path: characters that url.Parse keeps as
+// they are.
+var (
+	hostChars = charSet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:")
+	pathChars = charSet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/!$&'()*+,;=:@")
+)
+
+func charSet(s string) (set [256]bool) {
+	for i := 0; i < len(s); i++ {
+		set[s[i]] = true
+	}
+	return set
+}
+
+func plain(s string, set [256]bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !set[s[i]] {
+			return false
+		}
+	}
+	return true
 }
 
 // requestBody reads the incoming request's body from the host.

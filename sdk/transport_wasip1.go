@@ -56,16 +56,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		fetchClose(h)
 		return nil, &hostError{"fetch_head", code}
 	}
-	d := abi.NewDecoder(b)
-	status, err := d.Uint32()
-	if err != nil {
+	d := headDecoder{s: string(b)}
+	status := d.u32()
+	header := d.header()
+	if d.err != nil {
 		fetchClose(h)
-		return nil, err
-	}
-	header, err := decodeHeader(d)
-	if err != nil {
-		fetchClose(h)
-		return nil, err
+		return nil, d.err
 	}
 	resp := &http.Response{
 		Status:        strconv.Itoa(int(status)) + " " + http.StatusText(int(status)),
@@ -78,8 +74,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		ContentLength: -1,
 		Request:       req,
 	}
-	if cl := header.Get("Content-Length"); cl != "" {
-		if n, err := strconv.ParseInt(cl, 10, 64); err == nil {
+	if cl := header["Content-Length"]; len(cl) > 0 {
+		if n, err := strconv.ParseInt(cl[0], 10, 64); err == nil {
 			resp.ContentLength = n
 		}
 	}

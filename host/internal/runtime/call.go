@@ -59,6 +59,9 @@ type Call struct {
 	// Subrequests counts the network fetches made.
 	Subrequests int
 
+	deadline time.Time // zero: none
+	ctx      context.Context
+	cancel   context.CancelFunc // of ctx, once made
 	headSet  bool
 	bodyOff  int
 	pool     *pool
@@ -98,6 +101,32 @@ func (c *Call) fault(op string) int32 {
 		c.faultMsg = op + ": pointer or length out of bounds"
 	}
 	return abi.ErrFault
+}
+
+// expired reports whether the invocation is past its time limit.
+func (c *Call) expired() bool {
+	return !c.deadline.IsZero() && !time.Now().Before(c.deadline)
+}
+
+// context returns the invocation's context carrying its deadline, for
+// subrequests. It is made on first use: most invocations make none, and a
+// context with a deadline costs a timer.
+func (c *Call) context() context.Context {
+	if c.cancel == nil && !c.deadline.IsZero() {
+		c.ctx, c.cancel = context.WithDeadline(c.ctx, c.deadline)
+	}
+	return c.ctx
+}
+
+// release frees what the invocation held: open subrequests and the
+// context made for them.
+func (c *Call) release() {
+	c.closeFetches()
+	if c.cancel != nil {
+		c.cancel()
+		c.cancel = nil
+	}
+	c.ctx = nil
 }
 
 // closeFetches releases the subrequest handles still open.

@@ -59,7 +59,7 @@ var fetchFunc = hostFunc{
 			req.Body = append([]byte(nil), body...)
 		}
 		done := c.pool.blocking()
-		resp, err := c.Fetcher.Fetch(ctx, kind, req)
+		resp, err := c.Fetcher.Fetch(c.context(), kind, req)
 		done()
 		if err != nil {
 			if errors.Is(err, ErrBadSubrequest) {

@@ -138,9 +138,9 @@ const (
 // How often a guest reaches a checkpoint: every fuelPerCheckpoint function
 // calls, and every loopsPerCheckpoint loop iterations within one call. A
 // tight loop iteration takes about a nanosecond, so a spinning guest
-// reaches a checkpoint every ~16 µs; a checkpoint costs a call into Go,
-// ~0.1 µs. Loops with heavy bodies reach one less often, but still within
-// milliseconds.
+// reaches a checkpoint every ~16 µs; a checkpoint costs a call into Go and
+// a read of the clock, ~0.1 µs. Loops with heavy bodies reach one less
+// often, but still within milliseconds.
 const (
 	fuelPerCheckpoint  = 10_000
 	loopsPerCheckpoint = 1 << 14 // a power of two: the check is a mask
@@ -155,7 +155,7 @@ func instantiateCheckpoint(ctx context.Context, rt wazero.Runtime) error {
 	_, err := rt.NewHostModuleBuilder(CheckpointModule).
 		NewFunctionBuilder().
 		WithGoFunction(api.GoFunc(func(ctx context.Context, _ []uint64) {
-			if ctx.Err() != nil {
+			if c := callFrom(ctx); c != nil && c.expired() || ctx.Err() != nil {
 				panic(errInterrupted)
 			}
 		}), nil, nil).

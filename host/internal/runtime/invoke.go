@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // Invoke runs one request through the module: it takes a warm instance (or
@@ -16,12 +17,15 @@ import (
 // On any error the instance is discarded, so the next call gets a clean
 // one. The response is in c when Invoke returns nil.
 func (m *Module) Invoke(ctx context.Context, c *Call) error {
+	// The deadline is checked by the guest's checkpoints, and by a context
+	// made only if the guest makes a subrequest: no timer per invocation.
+	c.deadline = time.Time{}
 	if c.Limits.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.Limits.Timeout)
-		defer cancel()
+		c.deadline = time.Now().Add(c.Limits.Timeout)
 	}
-	in, _, err := m.acquire(ctx)
+	c.ctx, c.cancel = ctx, nil
+	defer c.release()
+	in, _, err := m.acquire(ctx, c.deadline)
 	if err != nil {
 		return m.classify(ctx, c, err, "while waiting for an instance")
 	}
@@ -81,9 +85,9 @@ func (e *Error) Unwrap() error { return e.Err }
 // classify turns an error from wazero into an *Error with the status the
 // client gets.
 func (m *Module) classify(ctx context.Context, c *Call, err error, doing string) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
+	if ctx.Err() != nil || c.expired() || errors.Is(err, context.DeadlineExceeded) {
 		reason := fmt.Sprintf("exceeded its time limit of %s", c.Limits.Timeout)
-		if errors.Is(ctxErr, context.Canceled) {
+		if errors.Is(ctx.Err(), context.Canceled) {
 			reason = "was canceled"
 		}
 		if doing != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	goruntime "runtime"
 	"sync"
+	"time"
 )
 
 // pool holds a module's instances. Instances cost memory and, used in
@@ -32,7 +33,7 @@ func (p *pool) init(max int) {
 
 // acquire returns an instance for one call. fresh reports whether it was
 // started for this call.
-func (m *Module) acquire(ctx context.Context) (in *instance, fresh bool, err error) {
+func (m *Module) acquire(ctx context.Context, deadline time.Time) (in *instance, fresh bool, err error) {
 	p := &m.pool
 	for {
 		p.mu.Lock()
@@ -59,11 +60,28 @@ func (m *Module) acquire(ctx context.Context) (in *instance, fresh bool, err err
 			return in, true, nil
 		}
 		p.mu.Unlock()
-		select {
-		case <-p.wake:
-		case <-ctx.Done():
-			return nil, false, ctx.Err()
+		if err := m.wait(ctx, deadline); err != nil {
+			return nil, false, err
 		}
+	}
+}
+
+// wait waits for an instance to be released, until ctx is done or the
+// deadline (if not zero) passes.
+func (m *Module) wait(ctx context.Context, deadline time.Time) error {
+	var expired <-chan time.Time
+	if !deadline.IsZero() {
+		t := time.NewTimer(time.Until(deadline))
+		defer t.Stop()
+		expired = t.C
+	}
+	select {
+	case <-m.pool.wake:
+		return nil
+	case <-expired:
+		return context.DeadlineExceeded
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
