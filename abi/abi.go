@@ -15,7 +15,33 @@ const (
 	ExportMemory  = "memory"
 	// ExportInitialize is the WASI reactor's initializer, run once per instance.
 	ExportInitialize = "_initialize"
+	// ExportMethods is optional: the methods the module serves (Methods).
+	ExportMethods = "wasmpages_methods"
 )
+
+// Bits of the wasmpages_methods export. A module that does not export it
+// serves every method, as if it returned MethodAny.
+const (
+	MethodGet     int32 = 1 << 0
+	MethodHead    int32 = 1 << 1
+	MethodPost    int32 = 1 << 2
+	MethodPut     int32 = 1 << 3
+	MethodPatch   int32 = 1 << 4
+	MethodDelete  int32 = 1 << 5
+	MethodOptions int32 = 1 << 6
+	// MethodAny: the module also has a handler for every method (Pages'
+	// onRequest), used for the methods without a bit of their own.
+	MethodAny int32 = -1 << 31
+)
+
+// MethodBits lists the method bits of wasmpages_methods by method name.
+var MethodBits = []struct {
+	Name string
+	Bit  int32
+}{
+	{"GET", MethodGet}, {"HEAD", MethodHead}, {"POST", MethodPost}, {"PUT", MethodPut},
+	{"PATCH", MethodPatch}, {"DELETE", MethodDelete}, {"OPTIONS", MethodOptions},
+}
 
 // Names of the host functions in ImportModule.
 const (
@@ -27,6 +53,10 @@ const (
 	FuncFetchHead         = "fetch_head"
 	FuncFetchBodyRead     = "fetch_body_read"
 	FuncFetchClose        = "fetch_close"
+	FuncRequestParams     = "request_params"
+	FuncDataGet           = "data_get"
+	FuncDataSet           = "data_set"
+	FuncPassThrough       = "pass_through_on_exception"
 )
 
 // Error codes returned by host functions. Every one is negative; a result
@@ -77,4 +107,7 @@ const (
 	FetchNetwork FetchKind = 0
 	// FetchAssets asks the project's asset server (Pages' env.ASSETS.fetch).
 	FetchAssets FetchKind = 1
+	// FetchNext continues the request's chain (Pages' context.next()): the
+	// next middleware, the route's handler, or the asset server at the end.
+	FetchNext FetchKind = 2
 )

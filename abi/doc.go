@@ -12,6 +12,17 @@
 //	wasmpages_abi_version() -> i32   returns 1 (Version)
 //	wasmpages_handle() -> i32        handles one request; returns 0
 //
+// A module may also export
+//
+//	wasmpages_methods() -> i32       the methods it serves
+//
+// a bit set of MethodGet (1), MethodHead (2), MethodPost (4), MethodPut (8),
+// MethodPatch (16), MethodDelete (32) and MethodOptions (64), plus MethodAny
+// (bit 31) if it also serves every other method. These are Pages'
+// onRequestGet ... onRequest: a route with a method sorts before the same
+// route without one, and GET does not serve HEAD. A module without the
+// export serves every method. The host calls it once, at load.
+//
 // The host checks at load time that both exports exist with these
 // signatures and that wasmpages_abi_version returns a version it speaks;
 // otherwise the module is refused with a message naming it. An instance
@@ -103,6 +114,36 @@
 //	fetch_close(handle) -> 0
 //	    Releases a handle. Handles still open when wasmpages_handle returns
 //	    are released by the host.
+//
+//	request_params(buf, buf_len) -> len
+//	    Copies the route parameters of the match into buf (see Results), in
+//	    route order, each as: string name, u32 count, then count strings.
+//	    [name] gives one value; [[name]] gives its segments, and is absent
+//	    when it matched none. Values are as in the URL, not decoded.
+//
+//	data_get(buf, buf_len) -> len
+//	data_set(buf, buf_len) -> 0
+//	    Read and replace the request's data: one byte string shared by every
+//	    module of the chain (Pages' context.data), empty at the start. Any
+//	    encoding is the guest's choice; the Go SDK's is its caller's.
+//
+//	pass_through_on_exception() -> 0
+//	    If this invocation or a later one in the chain then fails (a trap, a
+//	    nonzero result from wasmpages_handle, no response), the request is
+//	    answered by the asset server instead of a 500 (Pages'
+//	    passThroughOnException). A time limit is not an exception: it
+//	    still answers 504.
+//
+// # Chains: middleware and next
+//
+// A request runs through a chain: each _middleware module whose directory
+// contains the route (root first), then the route's module. fetch with
+// kind FetchNext (2) runs the rest of the chain with the request described
+// by its head and body (the guest's own request, or a rewritten one) and
+// returns the response as for any fetch; the module may change it before
+// answering, or answer without calling next at all. At the end of the
+// chain, next asks the asset server. A FetchNext head's URL may be a path,
+// resolved against the incoming request's URL. Next may be called once.
 //
 // # Limits
 //

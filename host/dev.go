@@ -142,16 +142,17 @@ func (d *devServer) buildAndLoad(ctx context.Context, build bool) (*site.Site, e
 	return s, nil
 }
 
-// report prints what a site serves and what failed to load.
+// report prints what a site serves, what failed to load and the warnings
+// of its rules files.
 func (d *devServer) report(s *site.Site, took time.Duration) {
-	routes := s.Routes().Routes()
-	fmt.Fprintf(d.opts.Out, "loaded %d assets and %d functions in %s\n", s.Assets(), len(routes), took.Round(time.Millisecond))
-	for _, r := range routes {
-		fmt.Fprintf(d.opts.Out, "  %-24s functions/%s\n", r.Path, r.Module)
+	fmt.Fprintf(d.opts.Out, "loaded %d assets and %d functions in %s\n", s.Assets(), len(s.Routes().Routes()), took.Round(time.Millisecond))
+	describeRoutes(d.opts.Out, s, false)
+	for _, w := range s.Warnings() {
+		fmt.Fprintf(d.opts.Out, "warning: %s\n", w)
 	}
 	var broken []string
 	for m, err := range s.Problems() {
-		broken = append(broken, fmt.Sprintf("  functions/%s: %v (its route answers 500 until fixed)", m, err))
+		broken = append(broken, fmt.Sprintf("  %s: %v (its route answers 500 until fixed)", m, err))
 	}
 	sort.Strings(broken)
 	if len(broken) > 0 {

@@ -29,8 +29,19 @@
 //
 // An instance serves one request at a time and is reused, so package-level
 // variables persist between requests. A goroutine started by a handler does
-// not run after the handler returns. A handler that panics gets a 500 for
-// the client and its panic in the log; the instance stays usable.
+// not run after the handler returns. A handler that panics fails the
+// invocation: the client gets a 500 (or the static asset, after
+// PassThroughOnException), the panic goes to the log, and the next request
+// gets a fresh instance.
+//
+// Pages' other function features map to:
+//
+//   - onRequestGet, onRequestPost, ...: HandleMethod; onRequest: Handle.
+//   - params: Params, and r.PathValue.
+//   - _middleware: Middleware (or Handle with a handler that calls Next).
+//   - context.next(): Next, or next.ServeHTTP in Middleware.
+//   - context.data: Data and SetData (bytes; the encoding is yours).
+//   - passThroughOnException: PassThroughOnException.
 //
 // Outside wasip1 (on the developer's machine, in unit tests and go vet) the
 // package builds too: Handle records the handler, which a test can call

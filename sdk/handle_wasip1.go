@@ -18,12 +18,17 @@ import (
 var headBuf = make([]byte, 4096)
 
 //go:wasmexport wasmpages_handle
-func handle() int32 {
+func handle() (result int32) {
 	w := &responseWriter{header: make(http.Header, 4)}
+	current.params = nil
 	defer func() {
 		if v := recover(); v != nil {
+			// The invocation fails: the host answers 500, or the assets if
+			// a module of the chain asked for pass-through, and starts a
+			// fresh instance for the next request.
 			fmt.Fprintf(os.Stderr, "panic serving request: %v\n%s", v, debug.Stack())
-			w.fail()
+			bodyBuf = bodyBuf[:0]
+			result = 1
 		}
 	}()
 	r, err := incomingRequest()
@@ -32,10 +37,15 @@ func handle() int32 {
 		w.fail()
 		return 0
 	}
-	if handler == nil {
+	current.params = readParams(r)
+	h := methodHandler(r.Method)
+	switch {
+	case h != nil:
+		h.ServeHTTP(w, r)
+	case len(methodHandlers) > 0:
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	default:
 		http.Error(w, "no handler: call sdk.Handle in init", http.StatusInternalServerError)
-	} else {
-		handler.ServeHTTP(w, r)
 	}
 	w.finish()
 	return 0

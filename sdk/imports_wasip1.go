@@ -66,3 +66,18 @@ func readHead(buf *[]byte, call func(p unsafe.Pointer, n uint32) int32) ([]byte,
 		*buf = make([]byte, n)
 	}
 }
+
+//go:wasmimport wasmpages_v1 request_params
+func requestParams(buf unsafe.Pointer, bufLen uint32) int32
+
+//go:wasmimport wasmpages_v1 data_get
+func dataGet(buf unsafe.Pointer, bufLen uint32) int32
+
+//go:wasmimport wasmpages_v1 data_set
+func dataSet(buf unsafe.Pointer, bufLen uint32) int32
+
+//go:wasmimport wasmpages_v1 pass_through_on_exception
+func passThrough() int32
+
+//go:wasmexport wasmpages_methods
+func methods() int32 { return methodBits() }

@@ -2,6 +2,7 @@
 // compiled to WebAssembly.
 //
 //	wasmpages dev [DIR] [--port N] [--ip ADDR]   serve a project locally
+//	wasmpages routes [DIR]                       print the route table
 //	wasmpages version                            print the version
 package main
 
@@ -26,6 +27,7 @@ Usage:
 
 Commands:
   dev       serve a project locally, rebuilding on change
+  routes    print a project's route table and _routes.json
   version   print the version
 
 Run 'wasmpages <command> --help' for a command's options.
@@ -37,6 +39,7 @@ type command struct {
 
 var commands = map[string]command{
 	"dev":     {runDev},
+	"routes":  {runRoutes},
 	"version": {runVersion},
 }
 

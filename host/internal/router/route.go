@@ -23,15 +23,24 @@ type segment struct {
 	text string // the literal, or the parameter's name
 }
 
-// Route is one entry of the route table: a module serving a path.
+// Route is one entry of the route table: a module serving a path, or a
+// middleware applying to every path under one.
 type Route struct {
 	// Path is the route in path-to-regexp form: "/api/:id", "/docs/:rest*".
 	Path string
+	// Method is the one method the route serves, "" for every method.
+	Method string
+	// Middleware is set for a _middleware module: the route applies to Path
+	// and every path below it.
+	Middleware bool
 	// Module is the module's path relative to functions/, as a key for the
 	// caller: "api/[id].wasm".
 	Module string
 	segs   []segment
 }
+
+// middlewareFile is the base name of a middleware module.
+const middlewareFile = "_middleware.wasm"
 
 var paramName = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
@@ -40,10 +49,14 @@ var paramName = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 func parseFile(rel string) (*Route, error) {
 	p := strings.TrimSuffix(rel, ".wasm")
 	dir, base := path.Split(p)
-	if base == "index" {
-		p = strings.TrimSuffix(dir, "/")
-	}
 	r := &Route{Module: rel}
+	switch base {
+	case "index":
+		p = strings.TrimSuffix(dir, "/")
+	case "_middleware":
+		p = strings.TrimSuffix(dir, "/")
+		r.Middleware = true
+	}
 	var parts []string
 	for _, s := range strings.Split(p, "/") {
 		if s == "" {
@@ -73,18 +86,21 @@ func parseFile(rel string) (*Route, error) {
 	return r, nil
 }
 
-// match reports whether the route matches a request path (still
-// percent-encoded), case-insensitively and with an optional trailing slash,
-// and returns the parameters.
-func (r *Route) match(p string) (Params, bool) {
+// splitPath splits a request path into its segments, ignoring one leading
+// and one trailing slash.
+func splitPath(p string) []string {
 	p = strings.TrimPrefix(p, "/")
-	if strings.HasSuffix(p, "/") {
-		p = p[:len(p)-1]
+	p = strings.TrimSuffix(p, "/")
+	if p == "" {
+		return nil
 	}
-	var parts []string
-	if p != "" {
-		parts = strings.Split(p, "/")
-	}
+	return strings.Split(p, "/")
+}
+
+// match reports whether the route matches a request path split by
+// splitPath (still percent-encoded), case-insensitively, and returns the
+// parameters. A middleware route matches a prefix of whole segments.
+func (r *Route) match(parts []string) (Params, bool) {
 	var params Params
 	i := 0
 	for si, seg := range r.segs {
@@ -113,7 +129,7 @@ func (r *Route) match(p string) (Params, bool) {
 			i += n
 		}
 	}
-	if i != len(parts) {
+	if i != len(parts) && !r.Middleware {
 		return nil, false
 	}
 	return params, true

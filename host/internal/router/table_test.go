@@ -1,18 +1,16 @@
 package router
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 )
 
 func TestOrdering(t *testing.T) {
-	tb, err := New([]string{
+	tb, err := New(any(
 		"index.wasm", "foo.wasm", "foo/bar.wasm", "foo/[id].wasm", "foo/[id]/bar.wasm",
 		"foo/bar/[id].wasm", "[[all]].wasm", "api/[[rest]].wasm", "api/users.wasm",
-	})
+	))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,10 +30,10 @@ func TestOrdering(t *testing.T) {
 }
 
 func TestMatch(t *testing.T) {
-	tb, err := New([]string{
+	tb, err := New(any(
 		"index.wasm", "api/hello.wasm", "users/[id].wasm", "users/[id]/posts.wasm",
 		"docs/[[path]].wasm", "about.wasm", "about/index.wasm",
-	})
+	))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,18 +58,18 @@ func TestMatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
-			r, params, ok := tb.Match(tt.path)
+			c := tb.Match("GET", tt.path)
 			if tt.module == "" {
-				if ok {
-					t.Fatalf("matched %s, want no match", r.Module)
+				if c.Handler != nil {
+					t.Fatalf("matched %s, want no match", c.Handler.Route.Module)
 				}
 				return
 			}
-			if !ok || r.Module != tt.module {
-				t.Fatalf("got %v %v, want %s", r, ok, tt.module)
+			if c.Handler == nil || c.Handler.Route.Module != tt.module {
+				t.Fatalf("got %+v, want %s", c.Handler, tt.module)
 			}
 			var ps []string
-			for _, p := range params {
+			for _, p := range c.Handler.Params {
 				ps = append(ps, p.Name+"="+strings.Join(p.Values, ","))
 			}
 			if got := strings.Join(ps, "&"); got != tt.params {
@@ -82,35 +80,33 @@ func TestMatch(t *testing.T) {
 }
 
 func TestBadParamName(t *testing.T) {
-	_, err := New([]string{"api/[x-y].wasm", "[[a.b]].wasm"})
+	_, err := New(any("api/[x-y].wasm", "[[a.b]].wasm"))
 	if err == nil || !strings.Contains(err.Error(), `"[x-y]". Parameter names must only contain alphanumeric`) ||
 		!strings.Contains(err.Error(), `"[[a.b]]". Parameters names`) {
 		t.Errorf("err = %v", err)
 	}
 }
 
-func TestScan(t *testing.T) {
-	dir := t.TempDir()
-	for _, f := range []string{"api/hello.wasm", "index.wasm", "README.md"} {
-		p := filepath.Join(dir, f)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, []byte("x"), 0o644)
-	}
-	tb, err := Scan(dir)
-	if err != nil || len(tb.Routes()) != 2 {
-		t.Fatalf("%v %v", tb, err)
-	}
-	if tb, err := Scan(filepath.Join(dir, "missing")); err != nil || len(tb.Routes()) != 0 {
-		t.Errorf("missing dir: %v %v", tb, err)
-	}
-}
-
 func FuzzMatch(f *testing.F) {
-	tb, _ := New([]string{"index.wasm", "a/[b].wasm", "[[c]].wasm", "x/[[y]]/z.wasm"})
+	tb, _ := New(any("index.wasm", "a/[b].wasm", "[[c]].wasm", "x/[[y]]/z.wasm", "_middleware.wasm", "x/[[y]]/_middleware.wasm"))
 	for _, s := range []string{"/", "/a/b", "//", "/x/z", "/x/1/2/z", "%00", ""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, p string) {
-		tb.Match(p)
+		c := tb.Match("GET", p)
+		// Every value of every match is a segment of p.
+		ms := c.Middleware
+		if c.Handler != nil {
+			ms = append(ms, *c.Handler)
+		}
+		for _, m := range ms {
+			for _, param := range m.Params {
+				for _, v := range param.Values {
+					if strings.Contains(v, "/") || !strings.Contains(p, v) {
+						t.Fatalf("%q: param %s=%q is not a segment of the path", p, param.Name, v)
+					}
+				}
+			}
+		}
 	})
 }

@@ -51,6 +51,10 @@ type Call struct {
 	RequestBody []byte
 	Fetcher     Fetcher
 	Limits      Limits
+	// Params are the route parameters (AppendParams).
+	Params []byte
+	// Chain is shared by the invocations of one request; nil for none.
+	Chain *Chain
 
 	// ResponseHead is the encoded response head the guest set, or nil.
 	ResponseHead []byte
@@ -62,6 +66,7 @@ type Call struct {
 	deadline time.Time // zero: none
 	ctx      context.Context
 	cancel   context.CancelFunc // of ctx, once made
+	nextUsed bool
 	headSet  bool
 	bodyOff  int
 	pool     *pool
@@ -78,6 +83,9 @@ func (c *Call) Reset() {
 	c.RequestHead = c.RequestHead[:0]
 	c.RequestBody = nil
 	c.Fetcher = nil
+	c.Params = c.Params[:0]
+	c.Chain = nil
+	c.nextUsed = false
 	c.Subrequests = 0
 	c.bodyOff = 0
 	c.faultMsg = ""

@@ -28,8 +28,14 @@ var fetchFunc = hostFunc{
 	params: []string{"kind", "head", "head_len", "body", "body_len"},
 	fn: func(ctx context.Context, c *Call, mod api.Module, stack []uint64) int32 {
 		kind := abi.FetchKind(i32(stack, 0))
-		if kind != abi.FetchNetwork && kind != abi.FetchAssets {
+		if kind != abi.FetchNetwork && kind != abi.FetchAssets && kind != abi.FetchNext {
 			return abi.ErrInvalid
+		}
+		if kind == abi.FetchNext {
+			if c.nextUsed {
+				return abi.ErrState
+			}
+			c.nextUsed = true
 		}
 		head, ok := view(mod, u32(stack, 1), u32(stack, 2))
 		if !ok {

@@ -23,6 +23,7 @@ var hostFuncs = []hostFunc{
 	requestHeadFunc, requestBodyReadFunc,
 	responseHeadFunc, responseBodyWriteFunc,
 	fetchFunc, fetchHeadFunc, fetchBodyReadFunc, fetchCloseFunc,
+	requestParamsFunc, dataGetFunc, dataSetFunc, passThroughFunc,
 }
 
 // instantiateHostModule defines abi.ImportModule in rt.

@@ -55,6 +55,26 @@ func (in *instance) checkVersion(ctx context.Context) error {
 	return nil
 }
 
+// methods calls the guest's optional methods export.
+func (in *instance) methods(ctx context.Context) (int32, error) {
+	f := in.mod.ExportedFunction(abi.ExportMethods)
+	if f == nil {
+		return abi.MethodAny, nil
+	}
+	if d := f.Definition(); len(d.ParamTypes()) != 0 || len(d.ResultTypes()) != 1 || d.ResultTypes()[0] != api.ValueTypeI32 {
+		return 0, fmt.Errorf("export %s must have the signature () -> i32", abi.ExportMethods)
+	}
+	res, err := f.Call(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("calling %s: %w", abi.ExportMethods, describe(err))
+	}
+	bits := int32(res[0])
+	if bits == 0 {
+		return 0, fmt.Errorf("%s returned 0: the module serves no method", abi.ExportMethods)
+	}
+	return bits, nil
+}
+
 func (in *instance) close(ctx context.Context) {
 	in.log.Flush()
 	in.mod.Close(ctx)

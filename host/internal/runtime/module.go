@@ -17,7 +17,12 @@ type Module struct {
 	engine   *Engine
 	compiled wazero.CompiledModule
 	pool     pool
+	methods  int32
 }
+
+// Methods returns the module's wasmpages_methods bits (abi.MethodGet ...),
+// abi.MethodAny alone for a module without the export.
+func (m *Module) Methods() int32 { return m.methods }
 
 // Name returns the name the module was loaded under (its path in the
 // project, for messages).
@@ -49,6 +54,11 @@ func (e *Engine) Load(ctx context.Context, name string, wasm []byte) (*Module, e
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if err := in.checkVersion(ctx); err != nil {
+		in.close(ctx)
+		compiled.Close(ctx)
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if m.methods, err = in.methods(ctx); err != nil {
 		in.close(ctx)
 		compiled.Close(ctx)
 		return nil, fmt.Errorf("%s: %w", name, err)

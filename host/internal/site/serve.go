@@ -2,9 +2,7 @@ package site
 
 import (
 	"bytes"
-	"context"
 	"net/http"
-	"sync"
 
 	"github.com/valyala/fasthttp"
 
@@ -12,64 +10,40 @@ import (
 	"github.com/wasmpages/wasmpages/host/internal/runtime"
 )
 
-// Serve answers one request: a function if a route matches it, the asset
-// server otherwise. It reports whether a function ran, for the caller's log.
+// Serve answers one request: through the functions when _routes.json
+// sends its path to them and a chain applies (or to the advanced-mode
+// worker), from the asset server otherwise. It reports whether a function
+// ran, for the caller's log.
 func (s *Site) Serve(ctx *fasthttp.RequestCtx) (function bool) {
-	route, _, ok := s.routes.Match(string(ctx.Path()))
-	if !ok {
+	path := string(ctx.URI().PathOriginal())
+	if s.include != nil && !s.include.Match(path) {
 		s.assets.Serve(&ctx.Request, &ctx.Response)
 		return false
 	}
-	if err := s.broken[route.Module]; err != nil {
-		s.fail(ctx, &runtime.Error{Status: http.StatusInternalServerError, Module: "functions/" + route.Module, Reason: "failed to load", Err: err})
+	if s.worker != nil {
+		s.serveChain(ctx, s.worker)
 		return true
 	}
-	s.invoke(ctx, s.modules[route.Module])
+	c := s.routes.Match(string(ctx.Method()), path)
+	if c.Empty() {
+		s.assets.Serve(&ctx.Request, &ctx.Response)
+		return false
+	}
+	chain := c.Middleware
+	if c.Handler != nil {
+		chain = append(chain, *c.Handler)
+	}
+	s.serveChain(ctx, chain)
 	return true
 }
 
-var callPool = sync.Pool{New: func() any { return new(runtime.Call) }}
-
-// invoke runs a module for the request and writes its response.
-func (s *Site) invoke(ctx *fasthttp.RequestCtx, m *runtime.Module) {
-	c := callPool.Get().(*runtime.Call)
-	defer func() {
-		c.Reset()
-		callPool.Put(c)
-	}()
-	c.RequestHead = appendRequestHead(c.RequestHead[:0], ctx)
-	c.RequestBody = ctx.Request.Body()
-	c.Fetcher = s.fetcher.with(ctx)
-	c.Limits = s.limits
-	if err := m.Invoke(context.Background(), c); err != nil {
-		s.fail(ctx, err)
-		return
-	}
-	resp := &ctx.Response
-	d := abi.NewDecoder(c.ResponseHead)
-	status, _ := d.Uint32()
-	resp.SetStatusCode(int(status))
-	for d.More() {
-		// The runtime validated the head, so it decodes.
-		name, _ := d.Bytes()
-		value, _ := d.Bytes()
-		if hopByHop(name) {
-			continue
-		}
-		resp.Header.AddBytesKV(name, value)
-	}
-	s.header.set(resp)
-	resp.SetBody(c.ResponseBody)
-}
-
-// fail answers a failed invocation with its status, logging why.
-func (s *Site) fail(ctx *fasthttp.RequestCtx, err error) {
+// writeError answers a failed invocation with its status, logging why.
+func (s *Site) writeError(ctx *fasthttp.RequestCtx, resp *fasthttp.Response, err error) {
 	status := http.StatusInternalServerError
 	if e, ok := err.(*runtime.Error); ok {
 		status = e.Status
 	}
 	s.opts.Logger.Error("function failed", "method", string(ctx.Method()), "path", string(ctx.Path()), "status", status, "err", err)
-	resp := &ctx.Response
 	resp.Reset()
 	resp.SetStatusCode(status)
 	resp.Header.SetContentType("text/plain; charset=utf-8")

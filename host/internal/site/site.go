@@ -7,13 +7,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"sync"
 
 	"github.com/wasmpages/wasmpages/host/internal/assets"
 	"github.com/wasmpages/wasmpages/host/internal/config"
 	"github.com/wasmpages/wasmpages/host/internal/router"
+	"github.com/wasmpages/wasmpages/host/internal/rules"
 	"github.com/wasmpages/wasmpages/host/internal/runtime"
 )
 
@@ -51,6 +51,13 @@ type Site struct {
 	fetcher *fetcher
 	limits  runtime.Limits
 	header  placementHeader
+	// worker is the chain of advanced mode (_worker.wasm), or nil.
+	worker []router.Match
+	// include is _routes.json, given or generated: the paths that reach
+	// functions. nil sends every path to them.
+	include   *rules.Routes
+	generated bool // include was generated, not read
+	warnings  []string
 
 	mu     sync.RWMutex // held for reading by each request in flight
 	closed bool
@@ -76,12 +83,13 @@ func Load(ctx context.Context, opts Options) (*Site, error) {
 	if s.opts.Logger == nil {
 		s.opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	var err error
-	if s.assets, err = assets.New(filepath.Join(opts.Dir, p.OutputDir), assets.Options{}); err != nil {
-		return nil, fmt.Errorf("loading assets: %w", err)
-	}
-	if s.routes, err = router.Scan(filepath.Join(opts.Dir, "functions")); err != nil {
+	out := filepath.Join(opts.Dir, p.OutputDir)
+	aopts, err := s.loadRules(out)
+	if err != nil {
 		return nil, err
+	}
+	if s.assets, err = assets.New(out, aopts); err != nil {
+		return nil, fmt.Errorf("loading assets: %w", err)
 	}
 	env := map[string]string{}
 	for k, v := range p.Vars {
@@ -99,23 +107,29 @@ func Load(ctx context.Context, opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range s.routes.Routes() {
-		name := "functions/" + r.Module
-		wasm, err := os.ReadFile(filepath.Join(opts.Dir, "functions", filepath.FromSlash(r.Module)))
-		if err != nil {
-			s.broken[r.Module] = err
-			continue
-		}
-		m, err := s.engine.Load(ctx, name, wasm)
-		if err != nil {
-			s.broken[r.Module] = err
-			continue
-		}
-		s.modules[r.Module] = m
+	if err := s.loadModules(ctx, out); err != nil {
+		s.engine.Close(ctx)
+		return nil, err
+	}
+	if err := s.loadRoutesJSON(out); err != nil {
+		s.engine.Close(ctx)
+		return nil, err
 	}
 	s.fetcher = newFetcher(s.assets)
 	return s, nil
 }
+
+// Warnings returns the problems found in _redirects and _headers, each
+// naming its file and line; the rest of each file applies.
+func (s *Site) Warnings() []string { return s.warnings }
+
+// Include returns the _routes.json rules in force, and whether they were
+// generated from the route table rather than read; nil when every path
+// reaches the functions.
+func (s *Site) Include() (routes *rules.Routes, generated bool) { return s.include, s.generated }
+
+// Advanced reports whether the site runs in advanced mode (_worker.wasm).
+func (s *Site) Advanced() bool { return s.worker != nil }
 
 // Problems returns why each module that failed to load did, by module.
 func (s *Site) Problems() map[string]error { return s.broken }

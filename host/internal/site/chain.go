@@ -1,0 +1,184 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"sync"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/wasmpages/wasmpages/abi"
+	"github.com/wasmpages/wasmpages/host/internal/router"
+	"github.com/wasmpages/wasmpages/host/internal/runtime"
+)
+
+// request is one client request on its way through a chain: the
+// middleware that applies, then the route's module, then the asset server
+// (spec §2.3). Each module runs in its own instance; a module's next()
+// (abi.FetchNext) runs the rest of the chain while its instance waits.
+type request struct {
+	s      *Site
+	ctx    *fasthttp.RequestCtx
+	chain  []router.Match
+	shared runtime.Chain
+	// failed is set once any module of the chain failed, for
+	// passThroughOnException.
+	failed bool
+}
+
+// serveChain answers the request through chain.
+func (s *Site) serveChain(ctx *fasthttp.RequestCtx, chain []router.Match) {
+	r := &request{s: s, ctx: ctx, chain: chain}
+	head := appendRequestHead(nil, ctx)
+	resp := &ctx.Response
+	if err := r.serve(0, head, ctx.Request.Body(), resp); err != nil {
+		s.writeError(ctx, resp, err)
+	}
+	if r.failed && r.shared.PassThrough {
+		// Fail open: the asset server answers the original request.
+		resp.Reset()
+		s.assets.Serve(&ctx.Request, resp)
+	}
+}
+
+var callPool = sync.Pool{New: func() any { return new(runtime.Call) }}
+
+// serve runs element i of the chain for the request described by head and
+// body, writing its response into resp. Past the last module, the asset
+// server answers.
+func (r *request) serve(i int, head, body []byte, resp *fasthttp.Response) error {
+	if i == len(r.chain) {
+		return r.serveAssets(head, body, resp)
+	}
+	s, match := r.s, r.chain[i]
+	if err := s.broken[match.Route.Module]; err != nil {
+		r.failed = true
+		return &runtime.Error{Status: http.StatusInternalServerError, Module: s.moduleName(match.Route.Module), Reason: "failed to load", Err: err}
+	}
+	c := callPool.Get().(*runtime.Call)
+	defer func() {
+		c.Reset()
+		callPool.Put(c)
+	}()
+	c.RequestHead = append(c.RequestHead[:0], head...)
+	c.RequestBody = body
+	for _, p := range match.Params {
+		c.Params = runtime.AppendParams(c.Params, p.Name, p.Values)
+	}
+	c.Chain = &r.shared
+	c.Fetcher = chainFetcher{r: r, next: i + 1, host: string(r.ctx.Host()), url: headURL(head)}
+	c.Limits = s.limits
+	if err := s.modules[match.Route.Module].Invoke(context.Background(), c); err != nil {
+		r.failed = true
+		return err
+	}
+	writeResponse(resp, c)
+	s.header.set(resp)
+	return nil
+}
+
+// writeResponse copies a module's response into resp, leaving out the
+// headers that are the server's to set.
+func writeResponse(resp *fasthttp.Response, c *runtime.Call) {
+	d := abi.NewDecoder(c.ResponseHead)
+	status, _ := d.Uint32()
+	resp.SetStatusCode(int(status))
+	for d.More() {
+		// The runtime validated the head, so it decodes.
+		name, _ := d.Bytes()
+		value, _ := d.Bytes()
+		if hopByHop(name) {
+			continue
+		}
+		resp.Header.AddBytesKV(name, value)
+	}
+	resp.SetBody(c.ResponseBody)
+}
+
+// serveAssets answers the end of the chain from the asset server.
+func (r *request) serveAssets(head, body []byte, resp *fasthttp.Response) error {
+	h, err := abi.DecodeRequestHead(head)
+	if err != nil {
+		return err
+	}
+	req := fasthttp.AcquireRequest()
+	defer fasthttp.ReleaseRequest(req)
+	req.Header.SetMethod(h.Method)
+	for _, kv := range h.Header {
+		req.Header.Add(kv[0], kv[1])
+	}
+	req.SetRequestURI(h.URL)
+	req.SetBody(body)
+	r.s.assets.Serve(req, resp)
+	return nil
+}
+
+// headURL returns the URL of an encoded request head.
+func headURL(head []byte) string {
+	d := abi.NewDecoder(head)
+	d.Bytes()
+	u, _ := d.String()
+	return u
+}
+
+// chainFetcher serves one module's subrequests: next() runs the rest of
+// its chain, the rest goes to the site's fetcher.
+type chainFetcher struct {
+	r    *request
+	next int
+	host string
+	url  string // of the request the module got, to resolve next's URL
+}
+
+func (f chainFetcher) Fetch(ctx context.Context, kind abi.FetchKind, req *runtime.Subrequest) (*runtime.Subresponse, error) {
+	switch kind {
+	case abi.FetchAssets:
+		return f.r.s.fetcher.fetchAsset(f.host, req)
+	case abi.FetchNext:
+		return f.fetchNext(req)
+	}
+	return fetchNetwork(ctx, req)
+}
+
+// fetchNext runs the rest of the chain with the request the module passed
+// on; a failure further down reaches the module as the error response the
+// client would have had.
+func (f chainFetcher) fetchNext(req *runtime.Subrequest) (*runtime.Subresponse, error) {
+	base, err := url.Parse(f.url)
+	if err != nil {
+		return nil, runtime.ErrBadSubrequest
+	}
+	u, err := base.Parse(req.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, runtime.ErrBadSubrequest
+	}
+	head := abi.EncodeRequestHead(nil, &abi.RequestHead{Method: req.Method, URL: u.String(), Header: req.Header})
+	resp := fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseResponse(resp)
+	if err := f.r.serve(f.next, head, req.Body, resp); err != nil {
+		f.r.s.writeError(f.r.ctx, resp, err)
+	}
+	out := &runtime.Subresponse{Status: resp.StatusCode()}
+	for name, value := range resp.Header.All() {
+		out.Header = append(out.Header, [2]string{string(name), string(value)})
+	}
+	b, err := readBody(resp)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > 0 {
+		out.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	return out, nil
+}
+
+// moduleName is how messages name a module.
+func (s *Site) moduleName(key string) string {
+	if key == workerFile {
+		return s.project.OutputDir + "/" + workerFile
+	}
+	return "functions/" + key
+}
