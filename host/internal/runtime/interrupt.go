@@ -29,12 +29,13 @@ import (
 //	if  call $checkpoint  end
 //
 // So the guest calls into the host every so many calls or loop
-// iterations. The checkpoint traps when the invocation's context
-// is done (its time limit passed); and because it is Go code, the Go
-// scheduler can stop the goroutine there. Compiled WebAssembly cannot be
-// preempted: without the checkpoint, a garbage collection that starts while
-// a guest spins waits for the guest, while the timer that would stop the
-// guest waits for the collection, and the whole process hangs.
+// iterations. The checkpoint traps once the invocation is past its
+// deadline (or its context is done), so no timer is needed; and because it
+// is Go code, the Go scheduler can stop the goroutine there. Compiled
+// WebAssembly cannot be preempted: without the checkpoint, a garbage
+// collection that starts while a guest spins waits for the guest, and
+// anything that would stop the guest from another goroutine waits for the
+// collection: the whole process hangs.
 //
 // wazero's own WithCloseOnContextDone leaves native code for Go at every
 // loop iteration; see RATIONALE.md for the costs measured.
