@@ -79,6 +79,30 @@ func TestBrokenModuleKeepsTheSiteServing(t *testing.T) {
 	}
 }
 
+// TestRulesWarnings: a bad line of _redirects or _headers is a warning with
+// its line at start, and the rest of the file applies.
+func TestRulesWarnings(t *testing.T) {
+	dir := project(t, map[string]string{
+		"pages.toml":        minimalToml,
+		"public/index.html": "<p>home</p>",
+		"public/_redirects": "/a /b\n/only-one-field\n/c /d 302\n",
+		"public/_headers":   "/*\n  x-team: web\n  no colon here\n",
+	})
+	d := devtest.StartDev(t, dir, host.DevOptions{})
+	for _, want := range []string{"warning: _redirects: line 2:", "warning: _headers: line 3:"} {
+		if !strings.Contains(d.Output(), want) {
+			t.Errorf("output lacks %q:\n%s", want, d.Output())
+		}
+	}
+	resp, _ := d.Get(t, "/c")
+	if resp.Request.URL.Path != "/d" && resp.StatusCode != 302 {
+		t.Errorf("/c was not redirected: %d %s", resp.StatusCode, resp.Request.URL)
+	}
+	if resp, _ := d.Get(t, "/"); resp.Header.Get("X-Team") != "web" {
+		t.Errorf("_headers not applied: %v", resp.Header)
+	}
+}
+
 func TestReloadSwapsWithoutDroppingRequests(t *testing.T) {
 	hello := read(t, testguest.Build(t, "../examples/hello/src/hello"))
 	dir := project(t, map[string]string{
@@ -156,6 +180,10 @@ func TestStartErrors(t *testing.T) {
 		{"missing output dir", map[string]string{"pages.toml": minimalToml}, []string{`"public" does not exist`}},
 		{"build fails", map[string]string{"pages.toml": minimalToml + "[build]\ncommand = \"echo compiling; exit 3\"\n", "public/a": "x"},
 			[]string{"the build command failed", "exit status 3", "exit 3"}},
+		{"malformed _routes.json", map[string]string{"pages.toml": minimalToml, "public/_routes.json": `{"version": 1, "include": ["/a/*", "/a/b"], "exclude": []}`},
+			[]string{"public/_routes.json", "/a/b", "overlap"}},
+		{"bad function file name", map[string]string{"pages.toml": minimalToml, "public/a": "x", "functions/[a-b].wasm": "x"},
+			[]string{"functions/[a-b].wasm", "Parameter names must only contain alphanumeric"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
