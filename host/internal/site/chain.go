@@ -32,7 +32,10 @@ type request struct {
 // serveChain answers the request through chain.
 func (s *Site) serveChain(ctx *fasthttp.RequestCtx, chain []router.Match) {
 	r := &request{s: s, ctx: ctx, chain: chain}
-	head := appendRequestHead(nil, ctx)
+	hp := heads.Get().(*[]byte)
+	defer heads.Put(hp)
+	head := appendRequestHead((*hp)[:0], ctx)
+	*hp = head
 	resp := &ctx.Response
 	if err := r.serve(0, head, ctx.Request.Body(), resp); err != nil {
 		s.writeError(ctx, resp, err)
@@ -44,7 +47,10 @@ func (s *Site) serveChain(ctx *fasthttp.RequestCtx, chain []router.Match) {
 	}
 }
 
-var callPool = sync.Pool{New: func() any { return new(runtime.Call) }}
+var (
+	callPool = sync.Pool{New: func() any { return new(runtime.Call) }}
+	heads    = sync.Pool{New: func() any { return new([]byte) }}
+)
 
 // serve runs element i of the chain for the request described by head and
 // body, writing its response into resp. Past the last module, the asset
@@ -69,7 +75,7 @@ func (r *request) serve(i int, head, body []byte, resp *fasthttp.Response) error
 		c.Params = runtime.AppendParams(c.Params, p.Name, p.Values)
 	}
 	c.Chain = &r.shared
-	c.Fetcher = chainFetcher{r: r, next: i + 1, host: string(r.ctx.Host()), url: headURL(head)}
+	c.Fetcher = chainFetcher{r: r, next: i + 1, head: head}
 	c.Limits = s.limits
 	if err := s.modules[match.Route.Module].Invoke(context.Background(), c); err != nil {
 		r.failed = true
@@ -129,14 +135,13 @@ func headURL(head []byte) string {
 type chainFetcher struct {
 	r    *request
 	next int
-	host string
-	url  string // of the request the module got, to resolve next's URL
+	head []byte // of the request the module got, to resolve next's URL
 }
 
 func (f chainFetcher) Fetch(ctx context.Context, kind abi.FetchKind, req *runtime.Subrequest) (*runtime.Subresponse, error) {
 	switch kind {
 	case abi.FetchAssets:
-		return f.r.s.fetcher.fetchAsset(f.host, req)
+		return f.r.s.fetcher.fetchAsset(string(f.r.ctx.Host()), req)
 	case abi.FetchNext:
 		return f.fetchNext(req)
 	}
@@ -147,7 +152,7 @@ func (f chainFetcher) Fetch(ctx context.Context, kind abi.FetchKind, req *runtim
 // on; a failure further down reaches the module as the error response the
 // client would have had.
 func (f chainFetcher) fetchNext(req *runtime.Subrequest) (*runtime.Subresponse, error) {
-	base, err := url.Parse(f.url)
+	base, err := url.Parse(headURL(f.head))
 	if err != nil {
 		return nil, runtime.ErrBadSubrequest
 	}

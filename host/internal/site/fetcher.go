@@ -11,7 +11,6 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/wasmpages/wasmpages/abi"
 	"github.com/wasmpages/wasmpages/host/internal/assets"
 	"github.com/wasmpages/wasmpages/host/internal/runtime"
 )
@@ -30,32 +29,14 @@ var outbound = &http.Transport{
 	ExpectContinueTimeout: time.Second,
 }
 
-// fetcher serves a site's subrequests: network fetches through outbound,
-// assets fetches through the site's asset server.
+// fetcher serves a site's assets fetches through its asset server.
 type fetcher struct {
 	assets *assets.Server
 }
 
 func newFetcher(a *assets.Server) *fetcher { return &fetcher{assets: a} }
 
-// with binds the fetcher to the incoming request, whose host an assets
-// fetch keeps.
-func (f *fetcher) with(ctx *fasthttp.RequestCtx) runtime.Fetcher {
-	return requestFetcher{f: f, host: string(ctx.Host())}
-}
-
-type requestFetcher struct {
-	f    *fetcher
-	host string
-}
-
-func (rf requestFetcher) Fetch(ctx context.Context, kind abi.FetchKind, req *runtime.Subrequest) (*runtime.Subresponse, error) {
-	if kind == abi.FetchAssets {
-		return rf.f.fetchAsset(rf.host, req)
-	}
-	return fetchNetwork(ctx, req)
-}
-
+// fetchNetwork sends a network subrequest through outbound.
 func fetchNetwork(ctx context.Context, req *runtime.Subrequest) (*runtime.Subresponse, error) {
 	u, err := url.Parse(req.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
