@@ -1,3 +1,5 @@
+//go:build wasip1
+
 // Command raw answers "Hello" through the wasmpages ABI directly (see the
 // abi package): the cost of the host's function path without the SDK's
 // net/http layer.
