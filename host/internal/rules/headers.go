@@ -11,6 +11,10 @@ const maxHeaderRules = 100
 // Headers is a parsed _headers file (spec §2.11). A nil *Headers has no rules.
 type Headers struct {
 	rules []*headerRule
+	// A request's path can only match the rules filed under its first
+	// segment and those in always (see index).
+	byFirst map[string][]int
+	always  []int
 }
 
 type headerRule struct {
@@ -152,7 +156,27 @@ func ParseHeaders(data []byte) (*Headers, []Warning) {
 		at[b.path] = len(h.rules)
 		h.rules = append(h.rules, r)
 	}
+	h.index()
 	return h, warnings
+}
+
+// index files each rule under the first path segment every path it
+// matches must have, when its pattern fixes one (a literal "/docs/..." or
+// exactly "/about"); the others, and rules on https:// URLs, go in always.
+// Then a request tests two or three rules of a hundred, not all of them.
+func (h *Headers) index() {
+	h.byFirst = map[string][]int{}
+	for i, r := range h.rules {
+		if r.pat == nil {
+			continue
+		}
+		first, ok := r.pat.firstSegment()
+		if !ok {
+			h.always = append(h.always, i)
+			continue
+		}
+		h.byFirst[first] = append(h.byFirst[first], i)
+	}
 }
 
 // isPathLine applies the reference's /^([^\s]+:\/\/|^\/)/: a line is a path
@@ -197,10 +221,16 @@ func (h *Headers) Each(host, path string, fn func(unset []string, set [][2]strin
 	}
 	var capsBuf [4]string
 	var abs string
-	for _, r := range h.rules {
-		if r.pat == nil {
-			continue
+	// Both candidate lists are in file order: merge them.
+	filed, always := h.byFirst[firstSegment(path)], h.always
+	for len(filed) > 0 || len(always) > 0 {
+		var i int
+		if len(always) == 0 || (len(filed) > 0 && filed[0] < always[0]) {
+			i, filed = filed[0], filed[1:]
+		} else {
+			i, always = always[0], always[1:]
 		}
+		r := h.rules[i]
 		subject := path
 		if r.pat.crossHost {
 			if abs == "" {
@@ -221,4 +251,14 @@ func (h *Headers) Each(host, path string, fn func(unset []string, set [][2]strin
 		}
 		fn(r.unset, set)
 	}
+}
+
+// firstSegment returns a path's first segment: "docs" for "/docs/a" and
+// "/docs", "" for "/".
+func firstSegment(path string) string {
+	path = strings.TrimPrefix(path, "/")
+	if i := strings.IndexByte(path, '/'); i >= 0 {
+		return path[:i]
+	}
+	return path
 }

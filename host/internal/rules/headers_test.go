@@ -153,3 +153,30 @@ func TestHeadersLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestHeadersIndex: the index by first segment finds exactly the rules a
+// test of every rule would, in the same order.
+func TestHeadersIndex(t *testing.T) {
+	h, _ := ParseHeaders([]byte(strings.Join([]string{
+		"/*", "  a: 1", "/docs/*", "  b: 2", "/docs", "  c: 3", "/doc*", "  d: 4", "/:lang/docs", "  e: 5",
+		"/", "  f: 6", "https://:sub.example.com/*", "  g: 7", "/api/:id/x", "  h: 8", "/docs/:page", "  i: 9",
+		"/a*b", "  j: 10", "/docs/", "  k: 11",
+	}, "\n")))
+	all := &Headers{rules: h.rules}
+	for i := range h.rules {
+		all.always = append(all.always, i)
+	}
+	collect := func(h *Headers, host, path string) string {
+		var out []string
+		h.Each(host, path, func(unset []string, set [][2]string) { out = append(out, fmt.Sprint(set)) })
+		return strings.Join(out, " ")
+	}
+	for _, path := range []string{"/", "/docs", "/docs/", "/docs/x", "/doc", "/docsx", "/en/docs", "/api/1/x",
+		"/ab", "/a/b", "/x", "", "/DOCS/x", "/docs//x"} {
+		for _, host := range []string{"www.example.com", "other.org"} {
+			if got, want := collect(h, host, path), collect(all, host, path); got != want {
+				t.Errorf("%s%s: indexed %q, every rule %q", host, path, got, want)
+			}
+		}
+	}
+}

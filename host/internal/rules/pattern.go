@@ -340,3 +340,20 @@ func (p *pattern) substitute(s string, caps []string) string {
 	}
 	return s
 }
+
+// firstSegment returns the first path segment every subject the pattern
+// matches has, if the pattern fixes one: its literal prefix runs past that
+// segment's end, or the pattern is all literal. Patterns on URLs fix none.
+func (p *pattern) firstSegment() (string, bool) {
+	if p.crossHost || !strings.HasPrefix(p.prefix, "/") {
+		return "", false
+	}
+	rest := p.prefix[1:]
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		return rest[:i], true
+	}
+	if len(p.toks) == 1 && p.toks[0].kind == literal && p.re == nil {
+		return rest, true // matches exactly this literal
+	}
+	return "", false
+}

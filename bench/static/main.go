@@ -1,0 +1,443 @@
+// Command static measures the asset server against nginx in one run with wrk
+// (Debian packages wrk and nginx-light): a 1 KiB and a 100 KiB file served by
+// nginx, by the asset server with no rules, and by the asset server with a
+// _redirects of 2,000 static rules and a _headers of 100 rules, of which only
+// a "/*" rule with one header applies to the files loaded. The site is
+// generated into a temporary directory; nginx runs from a minimal
+// configuration written next to it and is stopped at the end; the two
+// wasmpages sites are projects served by `wasmpages dev` (host.Dev) in this
+// process, the whole request path a user gets, with the request log
+// discarded. wrk loads each target in turn, several rounds, and the median
+// of the rounds is reported.
+//
+//	go run ./bench/static [-rounds 3] [-duration 10s] [-connections 64]
+//	    [-nginx /usr/sbin/nginx] [-cpuprofile file [-profile rules-1k]]
+//
+// -cpuprofile profiles this process during the first round of the target
+// named by -profile: plain-1k, plain-100k, rules-1k or rules-100k.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"runtime/pprof"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/wasmpages/wasmpages/host"
+)
+
+// The files loaded.
+var files = []struct {
+	label, key, path string
+	size             int
+}{
+	{"1 KiB", "1k", "/1k.txt", 1 << 10},
+	{"100 KiB", "100k", "/100k.bin", 100 << 10},
+}
+
+// The header that the "/*" _headers rule adds.
+const (
+	ruleHeader = "X-Frame-Options"
+	ruleValue  = "DENY"
+)
+
+// cleanups stop nginx and remove the temporary directory, in reverse order;
+// cleanup runs them, after stopping wrk; fail and an interrupt run it too.
+var (
+	cleanupMu sync.Mutex
+	cleanups  []func()
+)
+
+func atExit(f func()) {
+	cleanupMu.Lock()
+	defer cleanupMu.Unlock()
+	cleanups = append(cleanups, f)
+}
+
+func cleanup() {
+	cleanupMu.Lock()
+	defer cleanupMu.Unlock()
+	if wrkRunning != nil {
+		wrkRunning.Process.Kill()
+	}
+	for len(cleanups) > 0 {
+		f := cleanups[len(cleanups)-1]
+		cleanups = cleanups[:len(cleanups)-1]
+		f()
+	}
+}
+
+func main() {
+	rounds := flag.Int("rounds", 3, "rounds of wrk per target")
+	duration := flag.Duration("duration", 10*time.Second, "duration of each wrk run")
+	conns := flag.Int("connections", 64, "wrk connections")
+	nginxBin := flag.String("nginx", "/usr/sbin/nginx", "nginx binary")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process during the first round of -profile to this file")
+	profile := flag.String("profile", "rules-1k", "target profiled by -cpuprofile: plain-1k, plain-100k, rules-1k or rules-100k")
+	flag.Parse()
+	switch *profile {
+	case "plain-1k", "plain-100k", "rules-1k", "rules-100k":
+	default:
+		fail("-profile must be plain-1k, plain-100k, rules-1k or rules-100k")
+	}
+	_, errWrk := exec.LookPath("wrk")
+	_, errNginx := exec.LookPath(*nginxBin)
+	if errWrk != nil || errNginx != nil {
+		fail("wrk or nginx not found: apt-get install wrk nginx-light")
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		fail("interrupted")
+	}()
+
+	tmp, err := os.MkdirTemp("", "wasmpages-bench-static-")
+	if err != nil {
+		fail(err.Error())
+	}
+	atExit(func() { os.RemoveAll(tmp) })
+	// nginx's workers run as nobody when it is started as root.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		fail(err.Error())
+	}
+	// Two projects: one whose output has the rules files, one without.
+	rulesProject, plainProject := filepath.Join(tmp, "rules"), filepath.Join(tmp, "plain")
+	site := filepath.Join(rulesProject, "public")
+	writeSite(site)
+	writeSite(filepath.Join(plainProject, "public"))
+	for _, f := range []string{"_redirects", "_headers"} {
+		os.Remove(filepath.Join(plainProject, "public", f))
+	}
+	nginxAddr := startNginx(*nginxBin, tmp, site)
+	plainAddr := serve(plainProject)
+	rulesAddr := serve(rulesProject)
+
+	targets := []struct{ name, key, addr string }{
+		{"nginx", "nginx", nginxAddr},
+		{"wasmpages", "plain", plainAddr},
+		{"wasmpages + rules", "rules", rulesAddr},
+	}
+	for _, t := range targets {
+		for _, f := range files {
+			check(t.addr, f.path, f.size, t.key == "rules")
+		}
+	}
+
+	// results[target][file] holds one figure per round.
+	results := make([][][]float64, len(targets))
+	for i := range results {
+		results[i] = make([][]float64, len(files))
+	}
+	for r := 0; r < *rounds; r++ {
+		for j, f := range files {
+			for i, t := range targets {
+				prof := *cpuprofile != "" && r == 0 && *profile == t.key+"-"+f.key
+				if prof {
+					out, err := os.Create(*cpuprofile)
+					if err != nil {
+						fail(err.Error())
+					}
+					if err := pprof.StartCPUProfile(out); err != nil {
+						fail(err.Error())
+					}
+				}
+				rps := runWrk("http://"+t.addr+f.path, *duration, *conns)
+				if prof {
+					pprof.StopCPUProfile()
+				}
+				results[i][j] = append(results[i][j], rps)
+				fmt.Fprintf(os.Stderr, "round %d %-8s %-18s %10.0f req/s\n", r+1, f.label, t.name, rps)
+			}
+		}
+	}
+	cleanup()
+
+	med := make([][]float64, len(targets))
+	fmt.Printf("| target | %s | %s |\n|---|---|---|\n", files[0].label, files[1].label)
+	for i, t := range targets {
+		med[i] = make([]float64, len(files))
+		fmt.Printf("| %s |", t.name)
+		for j := range files {
+			med[i][j] = median(results[i][j])
+			fmt.Printf(" %.0f |", med[i][j])
+		}
+		fmt.Println()
+	}
+	fmt.Printf("\nreq/s, median of %d x %s, wrk -t2 -c%d\n\n", *rounds, *duration, *conns)
+	fmt.Printf("| ratio | %s | %s | target |\n|---|---|---|---|\n", files[0].label, files[1].label)
+	ratio := func(name string, a, b int, target string) {
+		fmt.Printf("| %s | %.2f | %.2f | %s |\n", name, med[a][0]/med[b][0], med[a][1]/med[b][1], target)
+	}
+	ratio("wasmpages + rules / wasmpages", 2, 1, ">= 0.90")
+	ratio("wasmpages / nginx", 1, 0, ">= 1.0")
+	ratio("wasmpages + rules / nginx", 2, 0, ">= 1.0")
+}
+
+// writeSite generates the site into dir: the files loaded, an index.html, a
+// 404.html, and the _redirects and _headers (which the asset server does
+// not serve).
+func writeSite(dir string) {
+	var r bytes.Buffer
+	r.WriteString("# 2,000 static rules, the reference's limit; none matches a file loaded.\n")
+	for i := range 2000 {
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&r, "/old/page-%d /new/page-%d 301\n", i, i)
+		case 1:
+			fmt.Fprintf(&r, "/blog/%d/post.html /posts/%d 302\n", i, i)
+		case 2:
+			fmt.Fprintf(&r, "/docs/v1/section-%d /docs/v2/section-%d 308\n", i, i)
+		default:
+			fmt.Fprintf(&r, "/go/%d https://example.com/landing/%d\n", i, i)
+		}
+	}
+	var h bytes.Buffer
+	h.WriteString("# 100 rules, the reference's limit; only /* applies to the files loaded.\n")
+	fmt.Fprintf(&h, "/*\n  %s: %s\n", ruleHeader, ruleValue)
+	h.WriteString("https://:project.pages.dev/*\n  X-Robots-Tag: noindex\n")
+	for i := range 98 {
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&h, "/section%d/*\n  Cache-Control: max-age=%d\n", i, i)
+		case 1:
+			fmt.Fprintf(&h, "/blog%d/:slug\n  X-Slug: :slug\n", i)
+		case 2:
+			fmt.Fprintf(&h, "/static%d/*\n  Cache-Control: public, max-age=31536000, immutable\n  ! Access-Control-Allow-Origin\n", i)
+		default:
+			fmt.Fprintf(&h, "/api%d/:version/*\n  Access-Control-Allow-Methods: GET, POST\n", i)
+		}
+	}
+	content := map[string][]byte{
+		"index.html": []byte("<!doctype html><h1>home</h1>\n"),
+		"404.html":   []byte("<!doctype html><h1>not found</h1>\n"),
+		"_redirects": r.Bytes(),
+		"_headers":   h.Bytes(),
+	}
+	for _, f := range files {
+		content[f.path[1:]] = bytes.Repeat([]byte("x"), f.size)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fail(err.Error())
+	}
+	for name, b := range content {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			fail(err.Error())
+		}
+	}
+}
+
+// startNginx writes a minimal nginx.conf into tmp, starts nginx on a loopback
+// port serving root and returns its address once it answers. keepalive
+// requests are not limited (nginx's default closes a connection every 1,000
+// requests; fasthttp never does); sendfile and tcp_nopush are on, as in
+// Debian's configuration; there is no access log, as in the asset servers.
+func startNginx(bin, tmp, root string) string {
+	addr := freeAddr()
+	conf := filepath.Join(tmp, "nginx.conf")
+	text := `worker_processes auto;
+error_log ` + filepath.Join(tmp, "error.log") + ` warn;
+pid ` + filepath.Join(tmp, "nginx.pid") + `;
+events { worker_connections 1024; }
+http {
+    types { text/html html; text/plain txt; application/octet-stream bin; }
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000000;
+    client_body_temp_path ` + filepath.Join(tmp, "body") + `;
+    proxy_temp_path ` + filepath.Join(tmp, "proxy") + `;
+    fastcgi_temp_path ` + filepath.Join(tmp, "fastcgi") + `;
+    uwsgi_temp_path ` + filepath.Join(tmp, "uwsgi") + `;
+    scgi_temp_path ` + filepath.Join(tmp, "scgi") + `;
+    server {
+        listen ` + addr + `;
+        root ` + root + `;
+    }
+}
+`
+	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+		fail(err.Error())
+	}
+	cmd := exec.Command(bin, "-p", tmp, "-c", conf, "-g", "daemon off;")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	// Its own process group, so that its workers can be stopped with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		fail("starting nginx: " + err.Error())
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	atExit(func() {
+		cmd.Process.Signal(syscall.SIGTERM) // fast shutdown of master and workers
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-exited
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		select {
+		case <-exited:
+			fail("nginx exited: " + strings.TrimSpace(stderr.String()))
+		default:
+		}
+		if status, _, err := fasthttp.GetTimeout(nil, "http://"+addr+"/index.html", time.Second); err == nil && status == 200 {
+			return addr
+		}
+		if time.Now().After(deadline) {
+			fail("nginx did not answer 200 at " + addr + ": " + strings.TrimSpace(stderr.String()))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// serve writes a pages.toml into project, serves it with `wasmpages dev`
+// and returns its address. A warning about the rules files (a rule the
+// parser refused) fails the benchmark.
+func serve(project string) string {
+	toml := "name = \"bench\"\npages_build_output_dir = \"public\"\ncompatibility_date = \"2026-11-01\"\n"
+	if err := os.WriteFile(filepath.Join(project, "pages.toml"), []byte(toml), 0o644); err != nil {
+		fail(err.Error())
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fail(err.Error())
+	}
+	out := &startupLog{ready: make(chan struct{})}
+	go func() {
+		if err := host.Dev(context.Background(), host.DevOptions{Dir: project, Listener: ln, Out: out}); err != nil {
+			fail(err.Error())
+		}
+	}()
+	<-out.ready
+	if strings.Contains(out.String(), "warning:") {
+		fail("the rules files have problems:\n" + out.String())
+	}
+	return ln.Addr().String()
+}
+
+// startupLog keeps what dev prints until it serves, then discards the
+// request lines.
+type startupLog struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	ready chan struct{}
+	done  bool
+}
+
+func (l *startupLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.done {
+		l.buf.Write(p)
+		if bytes.Contains(l.buf.Bytes(), []byte("serving ")) {
+			l.done = true
+			close(l.ready)
+		}
+	}
+	return len(p), nil
+}
+
+func (l *startupLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func freeAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fail(err.Error())
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// check makes sure a target answers path with 200 and size bytes, and that
+// the "/*" _headers rule applied exactly when the target has rules.
+func check(addr, path string, size int, hasRules bool) {
+	req := fasthttp.AcquireRequest()
+	resp := fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI("http://" + addr + path)
+	if err := fasthttp.DoTimeout(req, resp, 5*time.Second); err != nil {
+		fail(fmt.Sprintf("GET %s%s: %v", addr, path, err))
+	}
+	got := string(resp.Header.Peek(ruleHeader))
+	want := ""
+	if hasRules {
+		want = ruleValue
+	}
+	if resp.StatusCode() != 200 || len(resp.Body()) != size || got != want {
+		fail(fmt.Sprintf("GET %s%s: status %d, %d bytes, %s %q (want 200, %d bytes, %q)",
+			addr, path, resp.StatusCode(), len(resp.Body()), ruleHeader, got, size, want))
+	}
+}
+
+// wrkRunning is the wrk run in progress, which an interrupt stops.
+var wrkRunning *exec.Cmd
+
+var rpsLine = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+
+func runWrk(url string, d time.Duration, conns int) float64 {
+	cmd := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+d.String(), url)
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	cleanupMu.Lock()
+	err := cmd.Start()
+	if err == nil {
+		wrkRunning = cmd
+	}
+	cleanupMu.Unlock()
+	if err == nil {
+		err = cmd.Wait()
+		cleanupMu.Lock()
+		wrkRunning = nil
+		cleanupMu.Unlock()
+	}
+	out := buf.Bytes()
+	if err != nil {
+		fail(fmt.Sprintf("wrk: %v\n%s", err, out))
+	}
+	if bytes.Contains(out, []byte("Non-2xx")) || bytes.Contains(out, []byte("Socket errors")) {
+		fail("wrk saw errors:\n" + string(out))
+	}
+	m := rpsLine.FindSubmatch(out)
+	if m == nil {
+		fail("no Requests/sec in wrk's output:\n" + string(out))
+	}
+	v, _ := strconv.ParseFloat(string(m[1]), 64)
+	return v
+}
+
+func median(v []float64) float64 {
+	sort.Float64s(v)
+	return v[len(v)/2]
+}
+
+func fail(msg string) {
+	cleanup()
+	fmt.Fprintln(os.Stderr, "static:", msg)
+	os.Exit(1)
+}
