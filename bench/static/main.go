@@ -1,8 +1,9 @@
 // Command static measures the asset server against nginx in one run with wrk
 // (Debian packages wrk and nginx-light): a 1 KiB and a 100 KiB file served by
-// nginx, by the asset server with no rules, and by the asset server with a
-// _redirects of 2,000 static rules and a _headers of 100 rules, of which only
-// a "/*" rule with one header applies to the files loaded. The site is
+// nginx, by a project with no rules, and by a project with 100 function
+// routes and 10 middleware (so a generated _routes.json), a _redirects of
+// 2,000 static rules and a _headers of 100 rules, of which only a "/*" rule
+// with one header applies to the files loaded. The site is
 // generated into a temporary directory; nginx runs from a minimal
 // configuration written next to it and is stopped at the end; the two
 // wasmpages sites are projects served by `wasmpages dev` (host.Dev) in this
@@ -39,6 +40,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/wasmpages/wasmpages/host"
+	"github.com/wasmpages/wasmpages/internal/wat"
 )
 
 // The files loaded.
@@ -120,6 +122,7 @@ func main() {
 	rulesProject, plainProject := filepath.Join(tmp, "rules"), filepath.Join(tmp, "plain")
 	site := filepath.Join(rulesProject, "public")
 	writeSite(site)
+	writeFunctions(filepath.Join(rulesProject, "functions"))
 	writeSite(filepath.Join(plainProject, "public"))
 	for _, f := range []string{"_redirects", "_headers"} {
 		os.Remove(filepath.Join(plainProject, "public", f))
@@ -187,6 +190,44 @@ func main() {
 	ratio("wasmpages + rules / wasmpages", 2, 1, ">= 0.90")
 	ratio("wasmpages / nginx", 1, 0, ">= 1.0")
 	ratio("wasmpages + rules / nginx", 2, 0, ">= 1.0")
+}
+
+// function is the smallest wasmpages function: it answers 200.
+const function = `(module
+  (import "wasmpages_v1" "response_head" (func $head (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "\c8\00\00\00")
+  (func (export "_initialize"))
+  (func (export "wasmpages_abi_version") (result i32) (i32.const 1))
+  (func (export "wasmpages_handle") (result i32)
+    (drop (call $head (i32.const 0) (i32.const 4)))
+    (i32.const 0)))`
+
+// writeFunctions gives the rules project 100 function routes and 10
+// middleware, so that the generated _routes.json and the route table are
+// in front of the files too.
+func writeFunctions(dir string) {
+	wasm, err := wat.Compile([]byte(function))
+	if err != nil {
+		fail(err.Error())
+	}
+	var files []string
+	for i := range 25 {
+		files = append(files, fmt.Sprintf("section%d/index.wasm", i), fmt.Sprintf("section%d/[id].wasm", i),
+			fmt.Sprintf("section%d/[id]/edit.wasm", i), fmt.Sprintf("section%d/files/[[path]].wasm", i))
+	}
+	for i := range 10 {
+		files = append(files, fmt.Sprintf("section%d/_middleware.wasm", i))
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			fail(err.Error())
+		}
+		if err := os.WriteFile(p, wasm, 0o644); err != nil {
+			fail(err.Error())
+		}
+	}
 }
 
 // writeSite generates the site into dir: the files loaded, an index.html, a
@@ -330,8 +371,8 @@ func serve(project string) string {
 		}
 	}()
 	<-out.ready
-	if strings.Contains(out.String(), "warning:") {
-		fail("the rules files have problems:\n" + out.String())
+	if strings.Contains(out.String(), "warning:") || strings.Contains(out.String(), "failed to load") {
+		fail("the project has problems:\n" + out.String())
 	}
 	return ln.Addr().String()
 }
