@@ -1,9 +1,7 @@
 package site
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"sync"
@@ -162,22 +160,10 @@ func (f chainFetcher) fetchNext(req *runtime.Subrequest) (*runtime.Subresponse, 
 	}
 	head := abi.EncodeRequestHead(nil, &abi.RequestHead{Method: req.Method, URL: u.String(), Header: req.Header})
 	resp := fasthttp.AcquireResponse()
-	defer fasthttp.ReleaseResponse(resp)
 	if err := f.r.serve(f.next, head, req.Body, resp); err != nil {
 		f.r.s.writeError(f.r.ctx, resp, err)
 	}
-	out := &runtime.Subresponse{Status: resp.StatusCode()}
-	for name, value := range resp.Header.All() {
-		out.Header = append(out.Header, [2]string{string(name), string(value)})
-	}
-	b, err := readBody(resp)
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > 0 {
-		out.Body = io.NopCloser(bytes.NewReader(b))
-	}
-	return out, nil
+	return subresponse(resp), nil
 }
 
 // moduleName is how messages name a module.

@@ -81,33 +81,52 @@ func (f *fetcher) fetchAsset(host string, req *runtime.Subrequest) (*runtime.Sub
 		return nil, runtime.ErrBadSubrequest
 	}
 	freq := fasthttp.AcquireRequest()
-	resp := fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(freq)
-	defer fasthttp.ReleaseResponse(resp)
 	freq.Header.SetMethod(req.Method)
 	for _, kv := range req.Header {
 		freq.Header.Add(kv[0], kv[1])
 	}
 	freq.SetHost(host)
 	freq.SetRequestURI(u.RequestURI())
+	resp := fasthttp.AcquireResponse()
 	f.assets.Serve(freq, resp)
+	return subresponse(resp), nil
+}
+
+// subresponse hands a response to a guest and takes ownership of resp. A
+// streamed body (a large file) stays streamed, so a guest in front of it
+// never holds the whole file; resp is released when the guest closes the
+// body, or at once when there is none.
+func subresponse(resp *fasthttp.Response) *runtime.Subresponse {
 	out := &runtime.Subresponse{Status: resp.StatusCode()}
 	for name, value := range resp.Header.All() {
 		out.Header = append(out.Header, [2]string{string(name), string(value)})
 	}
-	if b, err := readBody(resp); err != nil {
-		return nil, err
-	} else if len(b) > 0 {
-		out.Body = io.NopCloser(bytes.NewReader(b))
+	var body io.Reader
+	if s := resp.BodyStream(); s != nil {
+		body = s
+	} else if b := resp.Body(); len(b) > 0 {
+		body = bytes.NewReader(b)
 	}
-	return out, nil
+	if body == nil {
+		fasthttp.ReleaseResponse(resp)
+		return out
+	}
+	out.Body = &responseBody{Reader: body, resp: resp}
+	return out
 }
 
-// readBody returns a response's body, reading a streamed one to the end.
-func readBody(resp *fasthttp.Response) ([]byte, error) {
-	if s := resp.BodyStream(); s != nil {
-		defer resp.CloseBodyStream()
-		return io.ReadAll(s)
+// responseBody is the body of a pooled response; Close releases it.
+type responseBody struct {
+	io.Reader
+	resp *fasthttp.Response
+}
+
+func (b *responseBody) Close() error {
+	if b.resp != nil {
+		b.resp.CloseBodyStream()
+		fasthttp.ReleaseResponse(b.resp)
+		b.resp = nil
 	}
-	return append([]byte(nil), resp.Body()...), nil
+	return nil
 }

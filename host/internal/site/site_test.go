@@ -100,6 +100,7 @@ func TestChain(t *testing.T) {
 		"public/hello.txt":                 "hello from the assets",
 		"public/static/app.js":             "app()",
 		"public/api/boom":                  "the asset behind /api/boom",
+		"public/big.bin":                   strings.Repeat("0123456789abcdef", 3<<16), // 3 MiB: streamed from disk
 		"public/_routes.json":              `{"version": 1, "include": ["/*"], "exclude": ["/static/*"]}`,
 		"functions/_middleware.wasm":       "guest:mw",
 		"functions/api/[[rest]].wasm":      "guest:handler",
@@ -136,6 +137,10 @@ func TestChain(t *testing.T) {
 	resp, body = get(t, "GET", base+"/hello.txt")
 	if resp.StatusCode != 200 || body != "hello from the assets" || resp.Header.Get("X-Chain") != "mw;" {
 		t.Errorf("asset through middleware: %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	// A large asset streams through the middleware whole.
+	if resp, body = get(t, "GET", base+"/big.bin"); resp.StatusCode != 200 || len(body) != 3<<20 || resp.Header.Get("X-Chain") != "mw;" {
+		t.Errorf("large asset through middleware: %d, %d bytes", resp.StatusCode, len(body))
 	}
 	// A rewritten request reaches the asset server rewritten.
 	if resp, body = get(t, "GET", base+"/rewrite"); body != "hello from the assets" {
