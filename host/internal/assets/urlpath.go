@@ -17,6 +17,14 @@ const maxPathLen = 4096
 // percent-encoded; existing escapes are kept as they are. The result always
 // starts with '/'.
 func appendPathname(dst, raw []byte) []byte {
+	return AppendPathname(dst, raw)
+}
+
+// AppendPathname is appendPathname, for the code in front of the asset
+// server: _routes.json, the route table and the functions must see the
+// path the asset server will, or a path such as /x/../admin/f reaches a
+// file under /admin without the middleware of /admin.
+func AppendPathname(dst, raw []byte) []byte {
 	start := len(dst)
 	if len(raw) > 0 && (raw[0] == '/' || raw[0] == '\\') {
 		raw = raw[1:]

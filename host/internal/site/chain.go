@@ -28,11 +28,11 @@ type request struct {
 }
 
 // serveChain answers the request through chain.
-func (s *Site) serveChain(ctx *fasthttp.RequestCtx, chain []router.Match) {
+func (s *Site) serveChain(ctx *fasthttp.RequestCtx, pathname string, chain []router.Match) {
 	r := &request{s: s, ctx: ctx, chain: chain}
 	hp := heads.Get().(*[]byte)
 	defer heads.Put(hp)
-	head := appendRequestHead((*hp)[:0], ctx)
+	head := appendRequestHead((*hp)[:0], ctx, pathname)
 	*hp = head
 	resp := &ctx.Response
 	if err := r.serve(0, head, ctx.Request.Body(), resp); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/wasmpages/wasmpages/abi"
+	"github.com/wasmpages/wasmpages/host/internal/assets"
 	"github.com/wasmpages/wasmpages/host/internal/runtime"
 )
 
@@ -15,13 +16,14 @@ import (
 // worker), from the asset server otherwise. It reports whether a function
 // ran, for the caller's log.
 func (s *Site) Serve(ctx *fasthttp.RequestCtx) (function bool) {
-	path := string(ctx.URI().PathOriginal())
+	var buf [256]byte
+	path := string(assets.AppendPathname(buf[:0], ctx.URI().PathOriginal()))
 	if s.include != nil && !s.include.Match(path) {
 		s.assets.Serve(&ctx.Request, &ctx.Response)
 		return false
 	}
 	if s.worker != nil {
-		s.serveChain(ctx, s.worker)
+		s.serveChain(ctx, path, s.worker)
 		return true
 	}
 	c := s.routes.Match(string(ctx.Method()), path)
@@ -33,7 +35,7 @@ func (s *Site) Serve(ctx *fasthttp.RequestCtx) (function bool) {
 	if c.Handler != nil {
 		chain = append(chain, *c.Handler)
 	}
-	s.serveChain(ctx, chain)
+	s.serveChain(ctx, path, chain)
 	return true
 }
 
@@ -56,18 +58,26 @@ func (s *Site) writeError(ctx *fasthttp.RequestCtx, resp *fasthttp.Response, err
 }
 
 // appendRequestHead encodes the request's head for the guest, with an
-// absolute URL.
-func appendRequestHead(dst []byte, ctx *fasthttp.RequestCtx) []byte {
+// absolute URL whose path is pathname (dot segments resolved).
+func appendRequestHead(dst []byte, ctx *fasthttp.RequestCtx, pathname string) []byte {
 	dst = abi.AppendBytes(dst, ctx.Method())
 	scheme := "http://"
 	if ctx.IsTLS() {
 		scheme = "https://"
 	}
-	host, uri := ctx.Host(), ctx.RequestURI()
-	dst = appendU32(dst, len(scheme)+len(host)+len(uri))
+	host, query := ctx.Host(), ctx.URI().QueryString()
+	n := len(scheme) + len(host) + len(pathname)
+	if len(query) > 0 {
+		n += 1 + len(query)
+	}
+	dst = appendU32(dst, n)
 	dst = append(dst, scheme...)
 	dst = append(dst, host...)
-	dst = append(dst, uri...)
+	dst = append(dst, pathname...)
+	if len(query) > 0 {
+		dst = append(dst, '?')
+		dst = append(dst, query...)
+	}
 	for name, value := range ctx.Request.Header.All() {
 		dst = abi.AppendBytes(dst, name)
 		dst = abi.AppendBytes(dst, value)

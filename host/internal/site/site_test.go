@@ -151,6 +151,16 @@ func TestChain(t *testing.T) {
 	if resp.StatusCode != 200 || body != "app()" || resp.Header.Get("X-Chain") != "" || resp.Header.Get("X-Placement") != "" {
 		t.Errorf("excluded path: %d %q %v", resp.StatusCode, body, resp.Header)
 	}
+	// _routes.json and the routes see the path the asset server resolves:
+	// dot segments cannot step around an exclude, or around a middleware.
+	for _, path := range []string{"/static/../hello.txt", "/static/%2e%2e/hello.txt"} {
+		if resp, body = get(t, "GET", base+path); body != "hello from the assets" || resp.Header.Get("X-Chain") != "mw;" {
+			t.Errorf("%s: %d %q, X-Chain %q: want the middleware to run", path, resp.StatusCode, body, resp.Header.Get("X-Chain"))
+		}
+	}
+	if _, body = get(t, "GET", base+"/x/%2E%2e/users/7/posts"); !strings.Contains(body, `"id":["7"]`) {
+		t.Errorf("dot segments before a route: %q", body)
+	}
 	// The handler panics after the middleware asked for pass-through: the
 	// asset server answers the original request.
 	resp, body = get(t, "GET", base+"/api/boom")
