@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -76,7 +77,7 @@ func New(modules []Module) (*Table, error) {
 			r.Method = method
 			key := fmt.Sprint(strings.ToLower(r.Path), " ", r.Method, " ", r.Middleware)
 			if prev, ok := seen[key]; ok {
-				if strings.HasSuffix(prev.Module, "index.wasm") {
+				if path.Base(prev.Module) == "index.wasm" {
 					continue
 				}
 				*prev = r

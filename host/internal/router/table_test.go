@@ -32,7 +32,7 @@ func TestOrdering(t *testing.T) {
 func TestMatch(t *testing.T) {
 	tb, err := New(any(
 		"index.wasm", "api/hello.wasm", "users/[id].wasm", "users/[id]/posts.wasm",
-		"docs/[[path]].wasm", "about.wasm", "about/index.wasm",
+		"docs/[[path]].wasm", "about.wasm", "about/index.wasm", "reindex.wasm", "reindex/index.wasm",
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +51,8 @@ func TestMatch(t *testing.T) {
 		{"/users/%2e%2e", "users/[id].wasm", "id=%2e%2e"}, // not decoded, as path-to-regexp
 		{"/docs", "docs/[[path]].wasm", ""},
 		{"/docs/a/b/c", "docs/[[path]].wasm", "path=a,b,c"},
-		{"/about", "about/index.wasm", ""}, // the index twin wins
+		{"/about", "about/index.wasm", ""},     // the index twin wins
+		{"/reindex", "reindex/index.wasm", ""}, // only a file named index.wasm is an index
 		{"/users", "", ""},
 		{"/users/42/other", "", ""},
 		{"/api/hello/x", "", ""},

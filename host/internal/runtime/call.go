@@ -55,6 +55,10 @@ type Call struct {
 	Params []byte
 	// Chain is shared by the invocations of one request; nil for none.
 	Chain *Chain
+	// Deadline, if not zero, bounds the invocation as well as
+	// Limits.Timeout: the request's deadline, for the modules of a chain
+	// that share one time limit.
+	Deadline time.Time
 
 	// ResponseHead is the encoded response head the guest set, or nil.
 	ResponseHead []byte
@@ -85,6 +89,7 @@ func (c *Call) Reset() {
 	c.Fetcher = nil
 	c.Params = c.Params[:0]
 	c.Chain = nil
+	c.Deadline = time.Time{}
 	c.nextUsed = false
 	c.Subrequests = 0
 	c.bodyOff = 0

@@ -18,16 +18,19 @@ type instance struct {
 	handle api.Function
 	stack  []uint64 // reused for every call
 	log    *logWriter
+	// deadline is the current call's, for sleep; zero between calls.
+	deadline time.Time
 }
 
 // instantiate starts a new instance, running _initialize.
 func (m *Module) instantiate(ctx context.Context) (*instance, error) {
 	start := time.Now()
 	lw := newLogWriter(m.engine.logger, m.name)
+	in := &instance{stack: make([]uint64, 1), log: lw}
 	cfg := wazero.NewModuleConfig().
 		WithName("").
 		WithStartFunctions(abi.ExportInitialize).
-		WithSysWalltime().WithSysNanotime().WithSysNanosleep().
+		WithSysWalltime().WithSysNanotime().WithNanosleep(in.sleep).
 		WithRandSource(randReader).
 		WithStdout(lw).WithStderr(lw)
 	for _, kv := range m.engine.env {
@@ -39,8 +42,22 @@ func (m *Module) instantiate(ctx context.Context) (*instance, error) {
 		return nil, fmt.Errorf("starting an instance: %w", describe(err))
 	}
 	m.engine.logger.Debug("instance started", "module", m.name, "took", time.Since(start))
-	in := &instance{mod: mod, handle: mod.ExportedFunction(abi.ExportHandle), stack: make([]uint64, 1), log: lw}
+	in.mod, in.handle = mod, mod.ExportedFunction(abi.ExportHandle)
 	return in, nil
+}
+
+// sleep is the instance's WASI sleep (poll_oneoff on a clock; time.Sleep
+// in Go). A sleeping guest runs no checkpoint, so the sleep itself stops
+// at the call's deadline and traps.
+func (in *instance) sleep(ns int64) {
+	d := time.Duration(ns)
+	if !in.deadline.IsZero() {
+		if left := time.Until(in.deadline); left < d {
+			time.Sleep(max(left, 0))
+			panic(errInterrupted)
+		}
+	}
+	time.Sleep(d)
 }
 
 // checkVersion calls the guest's version export.

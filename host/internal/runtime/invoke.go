@@ -19,9 +19,11 @@ import (
 func (m *Module) Invoke(ctx context.Context, c *Call) error {
 	// The deadline is checked by the guest's checkpoints, and by a context
 	// made only if the guest makes a subrequest: no timer per invocation.
-	c.deadline = time.Time{}
+	c.deadline = c.Deadline
 	if c.Limits.Timeout > 0 {
-		c.deadline = time.Now().Add(c.Limits.Timeout)
+		if d := time.Now().Add(c.Limits.Timeout); c.deadline.IsZero() || d.Before(c.deadline) {
+			c.deadline = d
+		}
 	}
 	c.ctx, c.cancel = ctx, nil
 	defer c.release()
@@ -30,14 +32,18 @@ func (m *Module) Invoke(ctx context.Context, c *Call) error {
 		return m.classify(ctx, c, err, "while waiting for an instance")
 	}
 	c.pool = &m.pool
+	in.deadline = c.deadline
 	callErr := in.handle.CallWithStack(context.WithValue(ctx, callKey{}, c), in.stack)
+	in.deadline = time.Time{}
 	c.closeFetches()
 	in.log.Flush()
 	if callErr == nil && int32(in.stack[0]) != 0 {
 		callErr = fmt.Errorf("%s returned %d", "wasmpages_handle", int32(in.stack[0]))
 	}
 	switch {
-	case callErr != nil:
+	case callErr != nil || c.expired():
+		// Past the deadline even a response does not stand: the guest
+		// may have answered from a subrequest the deadline cut short.
 		err = m.classify(ctx, c, callErr, "")
 	case c.limitMsg == responseLimitMsg:
 		err = &Error{Status: http.StatusBadGateway, Module: m.name, Reason: c.limitMsg}

@@ -41,7 +41,14 @@ func (m *Module) acquire(ctx context.Context, deadline time.Time) (in *instance,
 			in = p.idle[n-1]
 			p.idle = p.idle[:n-1]
 			p.running++
+			more := n > 1
 			p.mu.Unlock()
+			if more {
+				// Wake-ups coalesce in the one-slot channel: pass one on
+				// while instances are still idle, so no waiter sleeps
+				// beside one.
+				p.signal()
+			}
 			return in, false, nil
 		}
 		if p.live < p.max && p.running < p.cpus {

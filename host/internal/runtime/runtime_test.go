@@ -269,6 +269,9 @@ func TestFailures(t *testing.T) {
 		log    string // what the guest's own output says, in the log
 	}{
 		{"infinite loop", "/loop", Config{}, Limits{Timeout: 300 * time.Millisecond, ResponseBody: 1 << 20}, 504, "time limit of 300ms", ""},
+		// Ten minutes asleep: without the deadline in the sleep itself the
+		// test would wait them out.
+		{"sleep past the limit", "/sleep?ms=600000", Config{}, Limits{Timeout: 300 * time.Millisecond, ResponseBody: 1 << 20}, 504, "time limit of 300ms", ""},
 		{"memory exhausted", "/alloc", Config{MemoryLimit: 64 << 20}, Limits{}, 500, "unreachable", "out of memory"},
 		{"exit", "/exit", Config{}, Limits{}, 500, "exited with code 3", ""},
 		{"oversized response", "/big?n=2000000", Config{}, Limits{Timeout: 10 * time.Second, ResponseBody: 1 << 20}, 502, "response_body limit", ""},

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
@@ -22,14 +23,20 @@ type request struct {
 	ctx    *fasthttp.RequestCtx
 	chain  []router.Match
 	shared runtime.Chain
-	// failed is set once any module of the chain failed, for
-	// passThroughOnException.
+	// failed is set once a module of the chain failed, for
+	// passThroughOnException; a time limit is not a failure it covers.
 	failed bool
+	// deadline is the request's: every module of the chain shares the
+	// time limit.
+	deadline time.Time
 }
 
 // serveChain answers the request through chain.
 func (s *Site) serveChain(ctx *fasthttp.RequestCtx, pathname string, chain []router.Match) {
 	r := &request{s: s, ctx: ctx, chain: chain}
+	if s.limits.Timeout > 0 {
+		r.deadline = time.Now().Add(s.limits.Timeout)
+	}
 	hp := heads.Get().(*[]byte)
 	defer heads.Put(hp)
 	head := appendRequestHead((*hp)[:0], ctx, pathname)
@@ -75,8 +82,11 @@ func (r *request) serve(i int, head, body []byte, resp *fasthttp.Response) error
 	c.Chain = &r.shared
 	c.Fetcher = chainFetcher{r: r, next: i + 1, head: head}
 	c.Limits = s.limits
+	c.Deadline = r.deadline
 	if err := s.modules[match.Route.Module].Invoke(context.Background(), c); err != nil {
-		r.failed = true
+		if e, ok := err.(*runtime.Error); !ok || e.Status != http.StatusGatewayTimeout {
+			r.failed = true
+		}
 		return err
 	}
 	writeResponse(resp, c)

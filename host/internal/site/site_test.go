@@ -169,6 +169,32 @@ func TestChain(t *testing.T) {
 	}
 }
 
+// TestChainDeadline: the modules of a chain share the request's time limit,
+// and running out of it is a 504 even after PassThroughOnException.
+func TestChainDeadline(t *testing.T) {
+	dir := project(t, map[string]string{
+		"public/api/x":                "the asset behind /api/x",
+		"functions/_middleware.wasm":  "guest:mw",
+		"functions/api/[[rest]].wasm": "guest:handler",
+	})
+	os.WriteFile(filepath.Join(dir, "pages.toml"), []byte("name = \"t\"\npages_build_output_dir = \"public\"\ncompatibility_date = \"2026-11-01\"\n[limits]\ntimeout = \"1s\"\n"), 0o644)
+	s, err := load(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := serve(t, s)
+	if resp, body := get(t, "GET", base+"/api/x?mwsleep=100&sleep=100"); resp.StatusCode != 200 {
+		t.Errorf("within the limit: %d %q", resp.StatusCode, body)
+	}
+	// 700 ms each: within the limit alone, not together.
+	if resp, body := get(t, "GET", base+"/api/x?mwsleep=700&sleep=700"); resp.StatusCode != 504 {
+		t.Errorf("chain past the limit: %d %q, want 504", resp.StatusCode, body)
+	}
+	if resp, body := get(t, "GET", base+"/api/x?pass=1&sleep=60000"); resp.StatusCode != 504 || strings.Contains(body, "the asset") {
+		t.Errorf("timeout after pass-through: %d %q, want 504", resp.StatusCode, body)
+	}
+}
+
 func TestRoutesJSONRefused(t *testing.T) {
 	dir := project(t, map[string]string{
 		"public/_routes.json":  `{"version": 1, "include": ["/api/*", "/api/users"], "exclude": []}`,

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wasmpages/wasmpages/sdk"
 )
@@ -83,6 +84,10 @@ func init() {
 				x = x*1664525 + 1013904223
 			}
 			fmt.Fprint(w, x)
+		case "/sleep":
+			ms, _ := strconv.Atoi(q.Get("ms"))
+			time.Sleep(time.Duration(ms) * time.Millisecond)
+			fmt.Fprint(w, "slept")
 		case "/panic":
 			panic("boom")
 		case "/loop":
