@@ -132,7 +132,8 @@
 //	    nonzero result from wasmpages_handle, no response), the request is
 //	    answered by the asset server instead of a 500 (Pages'
 //	    passThroughOnException). A time limit is not an exception: it
-//	    still answers 504.
+//	    still answers 504. ErrState in advanced mode (_worker.wasm), where
+//	    Pages does not offer it either.
 //
 // # Chains: middleware and next
 //
@@ -148,8 +149,9 @@
 // # Limits
 //
 // Each invocation of wasmpages_handle runs under the project's [limits]: a
-// wall-clock timeout (the call is interrupted and the client gets 504), a
-// memory cap (memory.grow fails past it), a subrequest count and body sizes.
+// wall-clock timeout, shared by all the modules of a request's chain (the
+// call is interrupted, a sleep included, and the client gets 504), a memory
+// cap (memory.grow fails past it), a subrequest count and body sizes.
 // A guest that returns from wasmpages_handle without calling response_head
 // gets a 500 for the client.
 package abi

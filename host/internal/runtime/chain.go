@@ -17,6 +17,9 @@ type Chain struct {
 	// PassThrough is set once a module asked for its failure to fall back
 	// to the asset server.
 	PassThrough bool
+	// NoPassThrough refuses pass_through_on_exception (abi.ErrState), as
+	// advanced mode does.
+	NoPassThrough bool
 }
 
 // AppendParams encodes route parameters for request_params: each as its
@@ -80,6 +83,9 @@ var passThroughFunc = hostFunc{
 	fn: func(_ context.Context, c *Call, _ api.Module, _ []uint64) int32 {
 		if c.Chain == nil {
 			c.Chain = &Chain{}
+		}
+		if c.Chain.NoPassThrough {
+			return abi.ErrState
 		}
 		c.Chain.PassThrough = true
 		return 0

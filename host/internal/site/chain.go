@@ -34,6 +34,7 @@ type request struct {
 // serveChain answers the request through chain.
 func (s *Site) serveChain(ctx *fasthttp.RequestCtx, pathname string, chain []router.Match) {
 	r := &request{s: s, ctx: ctx, chain: chain}
+	r.shared.NoPassThrough = s.worker != nil // not in advanced mode (spec §2.5)
 	if s.limits.Timeout > 0 {
 		r.deadline = time.Now().Add(s.limits.Timeout)
 	}

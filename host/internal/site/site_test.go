@@ -239,6 +239,7 @@ func TestRulesFiles(t *testing.T) {
 func TestAdvancedMode(t *testing.T) {
 	dir := project(t, map[string]string{
 		"public/hello.txt":     "hello from the assets",
+		"public/boom":          "pass-through is not for workers",
 		"public/_worker.wasm":  "guest:worker",
 		"functions/api/x.wasm": "ignored in advanced mode, not even compiled",
 	})
@@ -258,6 +259,10 @@ func TestAdvancedMode(t *testing.T) {
 		if resp, body := get(t, "GET", base+path); resp.StatusCode != 200 || body != want {
 			t.Errorf("%s: %d %q, want %q", path, resp.StatusCode, body, want)
 		}
+	}
+	// No pass-through in advanced mode, as in Pages: a failure is a 500.
+	if resp, body := get(t, "GET", base+"/boom"); resp.StatusCode != 500 {
+		t.Errorf("/boom: %d %q, want 500", resp.StatusCode, body)
 	}
 	// The worker's own module is never an asset.
 	if resp, body := get(t, "GET", base+"/asset/_worker.wasm"); resp.StatusCode != 404 || strings.Contains(body, "asm") {

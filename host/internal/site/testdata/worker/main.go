@@ -1,5 +1,6 @@
 // Command worker is a test advanced-mode worker: /asset/NAME answers with
-// the asset NAME through the assets call; anything else with its path.
+// the asset NAME through the assets call; /boom panics after asking for
+// pass-through; anything else answers with its path.
 package main
 
 import (
@@ -23,6 +24,10 @@ func init() {
 			w.WriteHeader(resp.StatusCode)
 			io.Copy(w, resp.Body)
 			return
+		}
+		if r.URL.Path == "/boom" {
+			sdk.PassThroughOnException(r) // refused in advanced mode
+			panic("boom")
 		}
 		fmt.Fprintf(w, "worker:%s", r.URL.Path)
 	})
