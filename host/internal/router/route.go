@@ -124,6 +124,13 @@ func (r *Route) match(parts []string) (Params, bool) {
 				return nil, false
 			}
 			if n > 0 {
+				// Each segment of a catch-all is non-empty, as path-to-regexp's
+				// (?:/([^/]+?))* has it: /docs/a//b is no match.
+				for _, p := range parts[i : i+n] {
+					if p == "" {
+						return nil, false
+					}
+				}
 				params = append(params, Param{Name: seg.text, Values: parts[i : i+n], CatchAll: true})
 			}
 			i += n

@@ -51,6 +51,7 @@ func TestMatch(t *testing.T) {
 		{"/users/%2e%2e", "users/[id].wasm", "id=%2e%2e"}, // not decoded, as path-to-regexp
 		{"/docs", "docs/[[path]].wasm", ""},
 		{"/docs/a/b/c", "docs/[[path]].wasm", "path=a,b,c"},
+		{"/docs/a//b", "", ""},                 // an empty segment is no segment of a catch-all
 		{"/about", "about/index.wasm", ""},     // the index twin wins
 		{"/reindex", "reindex/index.wasm", ""}, // only a file named index.wasm is an index
 		{"/users", "", ""},
