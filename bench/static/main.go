@@ -28,9 +28,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"runtime/pprof"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,6 +38,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/wasmpages/wasmpages/host"
+	"github.com/wasmpages/wasmpages/internal/benchsite"
 	"github.com/wasmpages/wasmpages/internal/wat"
 )
 
@@ -51,12 +50,6 @@ var files = []struct {
 	{"1 KiB", "1k", "/1k.txt", 1 << 10},
 	{"100 KiB", "100k", "/100k.bin", 100 << 10},
 }
-
-// The header that the "/*" _headers rule adds.
-const (
-	ruleHeader = "X-Frame-Options"
-	ruleValue  = "DENY"
-)
 
 // cleanups stop nginx and remove the temporary directory, in reverse order;
 // cleanup runs them, after stopping wrk; fail and an interrupt run it too.
@@ -177,7 +170,7 @@ func main() {
 		med[i] = make([]float64, len(files))
 		fmt.Printf("| %s |", t.name)
 		for j := range files {
-			med[i][j] = median(results[i][j])
+			med[i][j] = benchsite.Median(results[i][j])
 			fmt.Printf(" %.0f |", med[i][j])
 		}
 		fmt.Println()
@@ -234,41 +227,11 @@ func writeFunctions(dir string) {
 // 404.html, and the _redirects and _headers (which the asset server does
 // not serve).
 func writeSite(dir string) {
-	var r bytes.Buffer
-	r.WriteString("# 2,000 static rules, the reference's limit; none matches a file loaded.\n")
-	for i := range 2000 {
-		switch i % 4 {
-		case 0:
-			fmt.Fprintf(&r, "/old/page-%d /new/page-%d 301\n", i, i)
-		case 1:
-			fmt.Fprintf(&r, "/blog/%d/post.html /posts/%d 302\n", i, i)
-		case 2:
-			fmt.Fprintf(&r, "/docs/v1/section-%d /docs/v2/section-%d 308\n", i, i)
-		default:
-			fmt.Fprintf(&r, "/go/%d https://example.com/landing/%d\n", i, i)
-		}
-	}
-	var h bytes.Buffer
-	h.WriteString("# 100 rules, the reference's limit; only /* applies to the files loaded.\n")
-	fmt.Fprintf(&h, "/*\n  %s: %s\n", ruleHeader, ruleValue)
-	h.WriteString("https://:project.pages.dev/*\n  X-Robots-Tag: noindex\n")
-	for i := range 98 {
-		switch i % 4 {
-		case 0:
-			fmt.Fprintf(&h, "/section%d/*\n  Cache-Control: max-age=%d\n", i, i)
-		case 1:
-			fmt.Fprintf(&h, "/blog%d/:slug\n  X-Slug: :slug\n", i)
-		case 2:
-			fmt.Fprintf(&h, "/static%d/*\n  Cache-Control: public, max-age=31536000, immutable\n  ! Access-Control-Allow-Origin\n", i)
-		default:
-			fmt.Fprintf(&h, "/api%d/:version/*\n  Access-Control-Allow-Methods: GET, POST\n", i)
-		}
-	}
 	content := map[string][]byte{
 		"index.html": []byte("<!doctype html><h1>home</h1>\n"),
 		"404.html":   []byte("<!doctype html><h1>not found</h1>\n"),
-		"_redirects": r.Bytes(),
-		"_headers":   h.Bytes(),
+		"_redirects": benchsite.Redirects(),
+		"_headers":   benchsite.Headers(),
 	}
 	for _, f := range files {
 		content[f.path[1:]] = bytes.Repeat([]byte("x"), f.size)
@@ -425,21 +388,19 @@ func check(addr, path string, size int, hasRules bool) {
 	if err := fasthttp.DoTimeout(req, resp, 5*time.Second); err != nil {
 		fail(fmt.Sprintf("GET %s%s: %v", addr, path, err))
 	}
-	got := string(resp.Header.Peek(ruleHeader))
+	got := string(resp.Header.Peek(benchsite.HeaderName))
 	want := ""
 	if hasRules {
-		want = ruleValue
+		want = benchsite.HeaderValue
 	}
 	if resp.StatusCode() != 200 || len(resp.Body()) != size || got != want {
 		fail(fmt.Sprintf("GET %s%s: status %d, %d bytes, %s %q (want 200, %d bytes, %q)",
-			addr, path, resp.StatusCode(), len(resp.Body()), ruleHeader, got, size, want))
+			addr, path, resp.StatusCode(), len(resp.Body()), benchsite.HeaderName, got, size, want))
 	}
 }
 
 // wrkRunning is the wrk run in progress, which an interrupt stops.
 var wrkRunning *exec.Cmd
-
-var rpsLine = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
 
 func runWrk(url string, d time.Duration, conns int) float64 {
 	cmd := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+d.String(), url)
@@ -461,20 +422,11 @@ func runWrk(url string, d time.Duration, conns int) float64 {
 	if err != nil {
 		fail(fmt.Sprintf("wrk: %v\n%s", err, out))
 	}
-	if bytes.Contains(out, []byte("Non-2xx")) || bytes.Contains(out, []byte("Socket errors")) {
-		fail("wrk saw errors:\n" + string(out))
+	v, err := benchsite.RequestsPerSec(out)
+	if err != nil {
+		fail(err.Error())
 	}
-	m := rpsLine.FindSubmatch(out)
-	if m == nil {
-		fail("no Requests/sec in wrk's output:\n" + string(out))
-	}
-	v, _ := strconv.ParseFloat(string(m[1]), 64)
 	return v
-}
-
-func median(v []float64) float64 {
-	sort.Float64s(v)
-	return v[len(v)/2]
 }
 
 func fail(msg string) {

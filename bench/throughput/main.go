@@ -14,15 +14,14 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"regexp"
 	"runtime/pprof"
-	"sort"
 	"strconv"
 	"time"
 
 	"github.com/valyala/fasthttp"
 
 	"github.com/wasmpages/wasmpages/host"
+	"github.com/wasmpages/wasmpages/internal/benchsite"
 )
 
 func main() {
@@ -76,7 +75,7 @@ func main() {
 	fmt.Printf("| target | req/s (median of %d x %s, wrk -t2 -c%d) |\n|---|---|\n", *rounds, *duration, *conns)
 	med := make([]float64, len(targets))
 	for i, t := range targets {
-		med[i] = median(results[i])
+		med[i] = benchsite.Median(results[i])
 		fmt.Printf("| %s | %.0f |\n", t.name, med[i])
 	}
 	fmt.Printf("\nratio function/bare: %.2f\n", med[1]/med[0])
@@ -102,24 +101,16 @@ func waitFor(url string) {
 	fail("the dev server did not answer 200 at " + url)
 }
 
-var rpsLine = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
-
 func runWrk(url string, d time.Duration, conns int) float64 {
 	out, err := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+d.String(), url).CombinedOutput()
 	if err != nil {
 		fail(fmt.Sprintf("wrk: %v\n%s", err, out))
 	}
-	m := rpsLine.FindSubmatch(out)
-	if m == nil {
-		fail("no Requests/sec in wrk's output:\n" + string(out))
+	v, err := benchsite.RequestsPerSec(out)
+	if err != nil {
+		fail(err.Error())
 	}
-	v, _ := strconv.ParseFloat(string(m[1]), 64)
 	return v
-}
-
-func median(v []float64) float64 {
-	sort.Float64s(v)
-	return v[len(v)/2]
 }
 
 func fail(msg string) {

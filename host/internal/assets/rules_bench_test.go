@@ -1,13 +1,13 @@
 package assets
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/valyala/fasthttp"
 
 	"github.com/wasmpages/wasmpages/host/internal/rules"
+	"github.com/wasmpages/wasmpages/internal/benchsite"
 )
 
 // benchRules parses a _redirects of 2,000 static rules and a _headers of 100
@@ -15,36 +15,8 @@ import (
 // matches the files benchmarked, and of the headers rules only "/*" (one
 // header) does.
 func benchRules(b *testing.B) (*rules.Redirects, *rules.Headers) {
-	var r strings.Builder
-	for i := range 2000 {
-		switch i % 4 {
-		case 0:
-			fmt.Fprintf(&r, "/old/page-%d /new/page-%d 301\n", i, i)
-		case 1:
-			fmt.Fprintf(&r, "/blog/%d/post.html /posts/%d 302\n", i, i)
-		case 2:
-			fmt.Fprintf(&r, "/docs/v1/section-%d /docs/v2/section-%d 308\n", i, i)
-		default:
-			fmt.Fprintf(&r, "/go/%d https://example.com/landing/%d\n", i, i)
-		}
-	}
-	var h strings.Builder
-	h.WriteString("/*\n  X-Frame-Options: DENY\n")
-	h.WriteString("https://:project.pages.dev/*\n  X-Robots-Tag: noindex\n")
-	for i := range 98 {
-		switch i % 4 {
-		case 0:
-			fmt.Fprintf(&h, "/section%d/*\n  Cache-Control: max-age=%d\n", i, i)
-		case 1:
-			fmt.Fprintf(&h, "/blog%d/:slug\n  X-Slug: :slug\n", i)
-		case 2:
-			fmt.Fprintf(&h, "/static%d/*\n  Cache-Control: public, max-age=31536000, immutable\n  ! Access-Control-Allow-Origin\n", i)
-		default:
-			fmt.Fprintf(&h, "/api%d/:version/*\n  Access-Control-Allow-Methods: GET, POST\n", i)
-		}
-	}
-	redirects, rw := rules.ParseRedirects([]byte(r.String()))
-	headers, hw := rules.ParseHeaders([]byte(h.String()))
+	redirects, rw := rules.ParseRedirects(benchsite.Redirects())
+	headers, hw := rules.ParseHeaders(benchsite.Headers())
 	if static, _ := redirects.Len(); static != 2000 || headers.Len() != 100 || len(rw)+len(hw) > 0 {
 		b.Fatal(static, headers.Len(), rw, hw)
 	}
