@@ -76,9 +76,10 @@ type Limits struct {
 	// to 4GiB. Default: 128MiB.
 	Memory ByteSize `toml:"memory"`
 
-	// Timeout is the wall-clock time an invocation may take, as a duration
-	// string such as "30s" or "1m30s", more than zero and at most 15m; the
-	// call is interrupted when it runs out. Default: 30s.
+	// Timeout is the wall-clock time a request's functions may take
+	// together (middleware and handler share it), as a duration string such
+	// as "30s" or "1m30s", more than zero and at most 15m; the call is
+	// interrupted when it runs out. Default: 30s.
 	Timeout time.Duration `toml:"timeout"`
 
 	// Subrequests is the number of outbound fetches an invocation may make,
