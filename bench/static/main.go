@@ -29,7 +29,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -403,26 +402,11 @@ func check(addr, path string, size int, hasRules bool) {
 var wrkRunning *exec.Cmd
 
 func runWrk(url string, d time.Duration, conns int) float64 {
-	cmd := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+d.String(), url)
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	cleanupMu.Lock()
-	err := cmd.Start()
-	if err == nil {
-		wrkRunning = cmd
-	}
-	cleanupMu.Unlock()
-	if err == nil {
-		err = cmd.Wait()
+	v, err := benchsite.Wrk(url, d, conns, func(cmd *exec.Cmd) {
 		cleanupMu.Lock()
-		wrkRunning = nil
+		wrkRunning = cmd
 		cleanupMu.Unlock()
-	}
-	out := buf.Bytes()
-	if err != nil {
-		fail(fmt.Sprintf("wrk: %v\n%s", err, out))
-	}
-	v, err := benchsite.RequestsPerSec(out)
+	})
 	if err != nil {
 		fail(err.Error())
 	}

@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime/pprof"
-	"strconv"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -102,11 +101,7 @@ func waitFor(url string) {
 }
 
 func runWrk(url string, d time.Duration, conns int) float64 {
-	out, err := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+d.String(), url).CombinedOutput()
-	if err != nil {
-		fail(fmt.Sprintf("wrk: %v\n%s", err, out))
-	}
-	v, err := benchsite.RequestsPerSec(out)
+	v, err := benchsite.Wrk(url, d, conns, nil)
 	if err != nil {
 		fail(err.Error())
 	}

@@ -5,12 +5,15 @@
 package benchsite
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os/exec"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The one header the _headers of Headers sets on every file: "/*" is its
@@ -61,6 +64,27 @@ func Headers() []byte {
 		}
 	}
 	return []byte(h.String())
+}
+
+// Wrk loads url with wrk (two threads, conns connections, for d) and
+// returns the requests per second. If running is not nil, it gets the wrk
+// process once started and nil once it ended, so that an interrupt can
+// stop it.
+func Wrk(url string, d time.Duration, conns int, running func(*exec.Cmd)) (float64, error) {
+	cmd := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+d.String(), url)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return 0, fmt.Errorf("wrk: %w", err)
+	}
+	if running != nil {
+		running(cmd)
+		defer running(nil)
+	}
+	if err := cmd.Wait(); err != nil {
+		return 0, fmt.Errorf("wrk: %v\n%s", err, out.Bytes())
+	}
+	return RequestsPerSec(out.Bytes())
 }
 
 var rpsLine = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
