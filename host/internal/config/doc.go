@@ -1,4 +1,5 @@
-// Package config reads a project's pages.toml and its .dev.vars file.
+// Package config reads a project's pages.toml, its .dev.vars file, and a
+// node's node.toml; both TOML files go through the same strict decoding.
 //
 // A pages.toml mirrors the Pages subset of a Cloudflare wrangler.toml
 // (spec §2.12), so that a project can carry its file over; the keys

@@ -8,46 +8,29 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-// bindingMsg is the message for a wrangler.toml binding.
-const bindingMsg = "is a Cloudflare binding, which wasmpages does not support: remove it and reach the service over HTTP from the function"
-
-// unsupported holds keys that a Pages wrangler.toml accepts (spec §2.12)
-// but wasmpages does not, with what to tell the user.
-var unsupported = map[string]string{
-	"kv_namespaces":             bindingMsg,
-	"d1_databases":              bindingMsg,
-	"r2_buckets":                bindingMsg,
-	"durable_objects":           bindingMsg,
-	"services":                  bindingMsg,
-	"queues":                    bindingMsg,
-	"ai":                        bindingMsg,
-	"vectorize":                 bindingMsg,
-	"hyperdrive":                bindingMsg,
-	"analytics_engine_datasets": bindingMsg,
-	"browser":                   bindingMsg,
-	"mtls_certificates":         bindingMsg,
-	"version_metadata":          bindingMsg,
-	"compatibility_flags":       "is a Cloudflare Workers runtime setting, which wasmpages does not support: remove it",
-	"send_metrics":              "is a wrangler setting, which wasmpages does not support: remove it",
-	"upload_source_maps":        "is a wrangler setting, which wasmpages does not support: remove it",
-	"dev":                       "holds wrangler's local development settings, which wasmpages does not support: use the flags of wasmpages dev",
-	"env":                       "wasmpages does not support wrangler environments ([env.preview], [env.production]): put the settings at the top level",
-	"main":                      "is not allowed in a Pages project: put _worker.wasm in the output directory (pages_build_output_dir)",
-	"limits.cpu_ms":             "wasmpages limits wall-clock time, not CPU time: use limits.timeout",
+// A schema is the set of keys one kind of file accepts: the toml tags of
+// its root struct type and of the structs that type holds, and the keys
+// that are rejected with a message of their own.
+type schema struct {
+	// root is the struct type of the whole file, such as Project.
+	root reflect.Type
+	// unsupported maps keys, formatted by keyString, that the file does not
+	// accept to what to tell the user; it may be nil.
+	unsupported map[string]string
 }
 
 // checkKeys records a problem for every key of the document that is not in
-// the schema (the toml tags of Project), once per key: the keys below an
-// unknown key are not reported again. A key below a known non-table value
-// (such as name.x) is left to decodeValue, which reports the type.
-func checkKeys(keys []toml.Key, probs *problems) {
+// the schema, once per key: the keys below an unknown key are not reported
+// again. A key below a known non-table value (such as name.x) is left to
+// decodeValue, which reports the type.
+func (s schema) checkKeys(keys []toml.Key, probs *problems) {
 	reported := map[string]bool{}
 	for _, key := range keys {
-		t := reflect.TypeFor[Project]()
+		t := s.root
 		for i, part := range key {
 			path := key[:i+1]
 			ks := keyString(path)
-			if msg, ok := unsupported[ks]; ok {
+			if msg, ok := s.unsupported[ks]; ok {
 				if !reported[ks] {
 					reported[ks] = true
 					probs.add(path, "%s", msg)
@@ -58,7 +41,7 @@ func checkKeys(keys []toml.Key, probs *problems) {
 			if !ok {
 				if !reported[ks] {
 					reported[ks] = true
-					probs.add(path, "unknown key%s", suggest(t, key[:i], part))
+					probs.add(path, "unknown key%s", s.suggest(t, key[:i], part))
 				}
 				break
 			}
@@ -98,11 +81,12 @@ func schemaKeys(t reflect.Type, prefix []string) [][]string {
 	return out
 }
 
-// suggest returns ": did you mean ...?" for an unknown key: a key of the same
-// table that differs only in case, that starts with it (or it with them),
-// or that is a typo away; or a key of the same name in another table; or ""
-// when nothing is close.
-func suggest(t reflect.Type, parent []string, key string) string {
+// suggest returns ": did you mean ...?" for an unknown key in table t at
+// parent: a key of the same table that differs only in case, that starts
+// with it (or it with them), or that is a typo away; or a key of the same
+// name in another table; or a top-level key written below a table header;
+// or "" when nothing is close.
+func (s schema) suggest(t reflect.Type, parent []string, key string) string {
 	best, bestDist, prefixed := "", 3, ""
 	for i := range t.NumField() {
 		name := tomlKey(t.Field(i))
@@ -122,10 +106,13 @@ func suggest(t reflect.Type, parent []string, key string) string {
 	if best != "" {
 		return ": did you mean " + keyString(append(slices.Clip(parent), best)) + "?"
 	}
-	for _, path := range schemaKeys(reflect.TypeFor[Project](), nil) {
+	for _, path := range schemaKeys(s.root, nil) {
 		if len(path) > 1 && path[len(path)-1] == key {
 			return ": did you mean " + keyString(path) + "?"
 		}
+	}
+	if _, ok := fieldByKey(s.root, key); ok && len(parent) > 0 {
+		return ": " + keyString([]string{key}) + " is a top-level key: move it above the first [table]"
 	}
 	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"time"
 )
 
@@ -106,6 +107,37 @@ func defaultLimits() Limits {
 	}
 }
 
+// pagesSchema is the schema of pages.toml.
+var pagesSchema = schema{root: reflect.TypeFor[Project](), unsupported: pagesUnsupported}
+
+// bindingMsg is the message for a wrangler.toml binding.
+const bindingMsg = "is a Cloudflare binding, which wasmpages does not support: remove it and reach the service over HTTP from the function"
+
+// pagesUnsupported holds keys that a Pages wrangler.toml accepts (spec §2.12)
+// but wasmpages does not, with what to tell the user.
+var pagesUnsupported = map[string]string{
+	"kv_namespaces":             bindingMsg,
+	"d1_databases":              bindingMsg,
+	"r2_buckets":                bindingMsg,
+	"durable_objects":           bindingMsg,
+	"services":                  bindingMsg,
+	"queues":                    bindingMsg,
+	"ai":                        bindingMsg,
+	"vectorize":                 bindingMsg,
+	"hyperdrive":                bindingMsg,
+	"analytics_engine_datasets": bindingMsg,
+	"browser":                   bindingMsg,
+	"mtls_certificates":         bindingMsg,
+	"version_metadata":          bindingMsg,
+	"compatibility_flags":       "is a Cloudflare Workers runtime setting, which wasmpages does not support: remove it",
+	"send_metrics":              "is a wrangler setting, which wasmpages does not support: remove it",
+	"upload_source_maps":        "is a wrangler setting, which wasmpages does not support: remove it",
+	"dev":                       "holds wrangler's local development settings, which wasmpages does not support: use the flags of wasmpages dev",
+	"env":                       "wasmpages does not support wrangler environments ([env.preview], [env.production]): put the settings at the top level",
+	"main":                      "is not allowed in a Pages project: put _worker.wasm in the output directory (pages_build_output_dir)",
+	"limits.cpu_ms":             "wasmpages limits wall-clock time, not CPU time: use limits.timeout",
+}
+
 // Parse parses, defaults and validates the contents of a pages.toml.
 // filename names the file in error messages. Every problem is reported at
 // once: the error joins one *Problem per problem, each formatted as
@@ -118,7 +150,7 @@ func Parse(filename string, data []byte) (*Project, error) {
 	lines := scanKeyLines(string(data))
 
 	var probs, typeProbs problems
-	checkKeys(md.Keys(), &probs)
+	pagesSchema.checkKeys(md.Keys(), &probs)
 	p := &Project{}
 	decodeTable(nil, tree, p, &typeProbs)
 	checkPresence(tree, &probs)
