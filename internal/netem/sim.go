@@ -67,6 +67,10 @@ type SimBackend struct {
 	URL string
 	// Addr is the host:port of URL: the address that the place Name hosts.
 	Addr string
+	// Command, if set, starts the back end: `wasmpages dev --simulate`
+	// runs it with sh in the project directory, with ADDR set to Addr, and
+	// stops it at the end (key command, optional).
+	Command string
 }
 
 // A SimClient is a simulated user. Its round-trip time to its region Near
@@ -85,8 +89,9 @@ type simFile struct {
 	Regions any            `toml:"regions"`
 	RTT     map[string]any `toml:"rtt"`
 	Backend []struct {
-		Name any `toml:"name"`
-		URL  any `toml:"url"`
+		Name    any `toml:"name"`
+		URL     any `toml:"url"`
+		Command any `toml:"command"`
 	} `toml:"backend"`
 	Client []struct {
 		Name any `toml:"name"`
@@ -158,11 +163,15 @@ func (p *simParser) parse(f *simFile) *Sim {
 		key := fmt.Sprintf("backend[%d]", i+1)
 		name, okName := p.name(key+".name", b.Name, "back end")
 		addr, okURL := p.url(key+".url", b.URL)
+		command, okCommand := b.Command.(string)
+		if b.Command != nil && (!okCommand || command == "") {
+			p.add(key+".command", "must be a non-empty string: a shell command that starts the back end, such as command = \"go run ./backend\"")
+		}
 		if okName {
 			backends = append(backends, name)
 		}
 		if okName && okURL {
-			s.Backends = append(s.Backends, SimBackend{Name: name, URL: b.URL.(string), Addr: addr})
+			s.Backends = append(s.Backends, SimBackend{Name: name, URL: b.URL.(string), Addr: addr, Command: command})
 		}
 	}
 	for i, c := range f.Client {
@@ -270,7 +279,7 @@ func (p *simParser) unknownKeys() {
 		case len(k) == 1:
 			p.add(k.String(), "unknown key: the keys are regions, rtt, [[backend]] and [[client]]")
 		case len(k) == 2 && k[0] == "backend":
-			p.add(k.String(), "unknown key: the keys of a [[backend]] are name and url")
+			p.add(k.String(), "unknown key: the keys of a [[backend]] are name, url and command")
 		case len(k) == 2 && k[0] == "client":
 			p.add(k.String(), "unknown key: the keys of a [[client]] are name and near")
 		}

@@ -23,6 +23,7 @@ regions = ["us-east", "eu-west", "ap-south"]
 [[backend]]                   # back ends the project's functions call
 name = "db"
 url = "http://127.0.0.1:5432" # where it really listens
+command = "go run ./backend"  # how the simulation starts it
 [[client]]                    # simulated users
 name = "user-eu"
 near = "eu-west"
@@ -39,7 +40,7 @@ func TestParseSim(t *testing.T) {
 	if want := []string{"us-east", "eu-west", "ap-south"}; !slices.Equal(s.Regions, want) {
 		t.Errorf("Regions = %q, want %q", s.Regions, want)
 	}
-	if want := []SimBackend{{Name: "db", URL: "http://127.0.0.1:5432", Addr: "127.0.0.1:5432"}}; !slices.Equal(s.Backends, want) {
+	if want := []SimBackend{{Name: "db", URL: "http://127.0.0.1:5432", Addr: "127.0.0.1:5432", Command: "go run ./backend"}}; !slices.Equal(s.Backends, want) {
 		t.Errorf("Backends = %+v, want %+v", s.Backends, want)
 	}
 	if want := []SimClient{{Name: "user-eu", Near: "eu-west"}, {Name: "user-ap", Near: "ap-south"}}; !slices.Equal(s.Clients, want) {
@@ -92,7 +93,10 @@ func TestParseSimErrors(t *testing.T) {
 		{"syntax", "regions = [\n", []string{"sim.toml: toml: error: ", "At line 1, column 12"}},
 		{"unknown key", "region = \"x\"\n" + ok, []string{`sim.toml: region: unknown key`}},
 		{"unknown backend key", withDB + "[[backend]]\nname = \"db\"\nurl = \"http://h:1\"\nnmae = \"x\"\n", []string{
-			`sim.toml: backend.nmae: unknown key: the keys of a [[backend]] are name and url`,
+			`sim.toml: backend.nmae: unknown key: the keys of a [[backend]] are name, url and command`,
+		}},
+		{"command not a string", withDB + "[[backend]]\nname = \"db\"\nurl = \"http://h:1\"\ncommand = 5\n", []string{
+			`sim.toml: backend[1].command: must be a non-empty string`,
 		}},
 		{"unknown client key", ok + "[[client]]\nname = \"u\"\nnear = \"us-east\"\nfar = 1\n", []string{`client.far: unknown key`}},
 		{"no regions", rtt, []string{`sim.toml: regions: required`, `rtt."us-east eu-west": "us-east" is not a region`, `"eu-west" is not a region`}},
