@@ -43,6 +43,9 @@ type ClientOptions struct {
 	// MaxConnsPerPeer bounds the connections open to one peer; a request
 	// that finds them all busy is not sent. Default: 512.
 	MaxConnsPerPeer int
+	// DialContext opens the TCP connections to peers; tests and
+	// simulations put the network emulator here. Default: net.Dialer.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Client sends forwarded requests to peers, each over a pool of kept-alive
@@ -60,17 +63,21 @@ type Client struct {
 
 // peer is one cluster URL and its connections.
 type peer struct {
-	url       string
-	hc        *fasthttp.HostClient
-	tls       *tls.Config // nil for http
-	dialFor   time.Duration
-	downUntil atomic.Int64 // Unix nanoseconds; 0 when up
+	url         string
+	hc          *fasthttp.HostClient
+	tls         *tls.Config // nil for http
+	dialFor     time.Duration
+	dialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+	downUntil   atomic.Int64 // Unix nanoseconds; 0 when up
 }
 
 // NewClient returns a Client with opts, defaults filled in.
 func NewClient(opts ClientOptions) *Client {
 	if opts.DialTimeout <= 0 {
 		opts.DialTimeout = time.Second
+	}
+	if opts.DialContext == nil {
+		opts.DialContext = (&net.Dialer{}).DialContext
 	}
 	if opts.DownFor <= 0 {
 		opts.DownFor = time.Second
@@ -213,7 +220,7 @@ func (c *Client) newPeer(rawURL string) (*peer, error) {
 		return nil, fmt.Errorf("%w: cluster URL %q: %w", ErrNotSent, rawURL, err)
 	}
 	port := "80"
-	p := &peer{url: rawURL, dialFor: c.opts.DialTimeout}
+	p := &peer{url: rawURL, dialFor: c.opts.DialTimeout, dialContext: c.opts.DialContext}
 	switch {
 	case u.Scheme == "https":
 		port = "443"
@@ -267,8 +274,9 @@ func (p *peer) dial(addr string, left time.Duration) (net.Conn, error) {
 		timeout, cut = left, true
 	}
 	deadline := time.Now().Add(timeout)
-	d := net.Dialer{Deadline: deadline}
-	raw, err := d.Dial("tcp", addr)
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	raw, err := p.dialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, &dialError{err: err, cut: cut && isTimeout(err)}
 	}

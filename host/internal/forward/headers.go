@@ -28,6 +28,12 @@ const (
 	// HeaderRefused, set to "1" on a 409 response, tells the ingress that
 	// the target does not run the deployment, so it runs the request itself.
 	HeaderRefused = "x-wasmpages-refused"
+	// HeaderExec, on a response, is how long the forwarded part of the
+	// chain took on the target, in microseconds.
+	HeaderExec = "x-wasmpages-exec"
+	// HeaderBackends, on a response, lists the forwarded module's round
+	// trips to back ends: "origin count microseconds", comma-separated.
+	HeaderBackends = "x-wasmpages-backends"
 )
 
 // IsInternal reports whether a header name is one of the internal ones: it

@@ -10,6 +10,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/wasmpages/wasmpages/abi"
+	"github.com/wasmpages/wasmpages/host/internal/forward"
 	"github.com/wasmpages/wasmpages/host/internal/router"
 	"github.com/wasmpages/wasmpages/host/internal/runtime"
 )
@@ -29,27 +30,74 @@ type request struct {
 	// deadline is the request's: every module of the chain shares the
 	// time limit.
 	deadline time.Time
+	// route is the method and resolved pathname that chose the chain, as
+	// a forward names it.
+	route string
+	// placement is the x-placement of the responses: where the deepest
+	// module that answered ran.
+	placement placementHeader
+	// forwarded is set on a request another node forwarded here: it never
+	// forwards again.
+	forwarded bool
+	// ingress is the region the request entered.
+	ingress string
+	// runs are the modules run or forwarded, when the site has a Remote.
+	runs []Run
 }
 
-// serveChain answers the request through chain.
-func (s *Site) serveChain(ctx *fasthttp.RequestCtx, pathname string, chain []router.Match) {
-	r := &request{s: s, ctx: ctx, chain: chain}
+// serveChain answers the request through chain. A request forwarded by
+// another node starts at position fw.Chain, with the chain's shared state
+// as the ingress left it.
+func (s *Site) serveChain(ctx *fasthttp.RequestCtx, pathname string, chain []router.Match, body []byte, fw *forward.Envelope) {
+	arrived := time.Now()
+	r := &request{s: s, ctx: ctx, chain: chain, placement: s.header, ingress: s.opts.Region}
+	r.route = string(ctx.Method()) + " " + pathname
 	r.shared.NoPassThrough = s.worker != nil // not in advanced mode (spec §2.5)
 	if s.limits.Timeout > 0 {
 		r.deadline = time.Now().Add(s.limits.Timeout)
+	}
+	start := 0
+	if fw != nil {
+		r.forwarded, r.placement, r.ingress = true, s.remoteHeader, fw.Ingress
+		r.shared.Data, r.shared.PassThrough = fw.Data, fw.PassThrough
+		start = fw.Chain
 	}
 	hp := heads.Get().(*[]byte)
 	defer heads.Put(hp)
 	head := appendRequestHead((*hp)[:0], ctx, pathname)
 	*hp = head
 	resp := &ctx.Response
-	if err := r.serve(0, head, ctx.Request.Body(), resp); err != nil {
-		s.writeError(ctx, resp, err)
+	if err := r.serve(start, head, body, resp); err != nil {
+		r.writeError(resp, err)
 	}
-	if r.failed && r.shared.PassThrough {
+	switch {
+	case r.failed && r.shared.PassThrough && fw != nil:
+		// The ingress falls back to its own asset server.
+		resp.Header.Set(forward.HeaderFailed, "1")
+	case r.failed && r.shared.PassThrough:
 		// Fail open: the asset server answers the original request.
 		resp.Reset()
 		s.assets.Serve(&ctx.Request, resp)
+	}
+	if s.opts.Remote != nil {
+		r.report(resp, time.Since(arrived))
+	}
+}
+
+// report tells the node what ran where: the ingress adds Server-Timing to
+// the response, a target the timing the ingress reads back.
+func (r *request) report(resp *fasthttp.Response, took time.Duration) {
+	for i := range r.runs {
+		r.runs[i].Duration = took
+	}
+	switch {
+	case r.forwarded && len(r.runs) > 0:
+		setTiming(resp, &r.runs[0])
+	case !r.forwarded:
+		resp.Header.SetBytesV("Server-Timing", serverTiming(r.ingress, r.runs))
+	}
+	if obs := r.s.opts.Remote.Observe; obs != nil && len(r.runs) > 0 {
+		obs(r.runs)
 	}
 }
 
@@ -66,6 +114,15 @@ func (r *request) serve(i int, head, body []byte, resp *fasthttp.Response) error
 		return r.serveAssets(head, body, resp)
 	}
 	s, match := r.s, r.chain[i]
+	var run *Run
+	if s.opts.Remote != nil {
+		run = r.addRun(match.Route.Module)
+		if !r.forwarded {
+			if done, err := r.forward(i, head, body, resp, run); done {
+				return err
+			}
+		}
+	}
 	if err := s.broken[match.Route.Module]; err != nil {
 		r.failed = true
 		return &runtime.Error{Status: http.StatusInternalServerError, Module: s.moduleName(match.Route.Module), Reason: "failed to load", Err: err}
@@ -81,17 +138,22 @@ func (r *request) serve(i int, head, body []byte, resp *fasthttp.Response) error
 		c.Params = runtime.AppendParams(c.Params, p.Name, p.Values)
 	}
 	c.Chain = &r.shared
-	c.Fetcher = chainFetcher{r: r, next: i + 1, head: head}
+	c.Fetcher = chainFetcher{r: r, next: i + 1, head: head, run: run}
 	c.Limits = s.limits
 	c.Deadline = r.deadline
-	if err := s.modules[match.Route.Module].Invoke(context.Background(), c); err != nil {
+	start := time.Now()
+	err := s.modules[match.Route.Module].Invoke(context.Background(), c)
+	if run != nil {
+		run.Exec = time.Since(start)
+	}
+	if err != nil {
 		if e, ok := err.(*runtime.Error); !ok || e.Status != http.StatusGatewayTimeout {
 			r.failed = true
 		}
 		return err
 	}
 	writeResponse(resp, c)
-	s.header.set(resp)
+	r.placement.set(resp)
 	return nil
 }
 
@@ -145,6 +207,7 @@ type chainFetcher struct {
 	r    *request
 	next int
 	head []byte // of the request the module got, to resolve next's URL
+	run  *Run   // where its back-end round trips are counted, or nil
 }
 
 func (f chainFetcher) Fetch(ctx context.Context, kind abi.FetchKind, req *runtime.Subrequest) (*runtime.Subresponse, error) {
@@ -154,7 +217,14 @@ func (f chainFetcher) Fetch(ctx context.Context, kind abi.FetchKind, req *runtim
 	case abi.FetchNext:
 		return f.fetchNext(req)
 	}
-	return fetchNetwork(ctx, req)
+	start := time.Now()
+	resp, origin, err := fetchNetwork(ctx, f.r.s.transport, req)
+	if err == nil && f.run != nil {
+		// A round trip that got an answer: a refused connection is quick
+		// and would make a region look close to its back end.
+		f.run.addBackend(origin, time.Since(start))
+	}
+	return resp, err
 }
 
 // fetchNext runs the rest of the chain with the request the module passed
@@ -172,9 +242,19 @@ func (f chainFetcher) fetchNext(req *runtime.Subrequest) (*runtime.Subresponse, 
 	head := abi.EncodeRequestHead(nil, &abi.RequestHead{Method: req.Method, URL: u.String(), Header: req.Header})
 	resp := fasthttp.AcquireResponse()
 	if err := f.r.serve(f.next, head, req.Body, resp); err != nil {
-		f.r.s.writeError(f.r.ctx, resp, err)
+		f.r.writeError(resp, err)
 	}
 	return subresponse(resp), nil
+}
+
+// addRun starts the record of a module's run, in the region that runs it
+// unless it is forwarded.
+func (r *request) addRun(module string) *Run {
+	if r.runs == nil {
+		r.runs = make([]Run, 0, len(r.chain))
+	}
+	r.runs = append(r.runs, Run{Module: module, Ingress: r.ingress, Ran: r.s.opts.Region})
+	return &r.runs[len(r.runs)-1]
 }
 
 // moduleName is how messages name a module.

@@ -15,10 +15,10 @@ import (
 	"github.com/wasmpages/wasmpages/host/internal/runtime"
 )
 
-// outbound is the client of every function's network subrequests: one per
-// process, so connections to back ends are kept alive across requests and
-// deployments.
-var outbound = &http.Transport{
+// Outbound is the default client of every function's network
+// subrequests: one per process, so connections to back ends are kept
+// alive across requests and deployments.
+var Outbound = &http.Transport{
 	Proxy:                 http.ProxyFromEnvironment,
 	DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 	ForceAttemptHTTP2:     true,
@@ -36,11 +36,12 @@ type fetcher struct {
 
 func newFetcher(a *assets.Server) *fetcher { return &fetcher{assets: a} }
 
-// fetchNetwork sends a network subrequest through outbound.
-func fetchNetwork(ctx context.Context, req *runtime.Subrequest) (*runtime.Subresponse, error) {
+// fetchNetwork sends a network subrequest through rt and returns the
+// response and the origin it went to.
+func fetchNetwork(ctx context.Context, rt http.RoundTripper, req *runtime.Subrequest) (*runtime.Subresponse, string, error) {
 	u, err := url.Parse(req.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, runtime.ErrBadSubrequest
+		return nil, "", runtime.ErrBadSubrequest
 	}
 	var body io.Reader
 	if len(req.Body) > 0 {
@@ -48,7 +49,7 @@ func fetchNetwork(ctx context.Context, req *runtime.Subrequest) (*runtime.Subres
 	}
 	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, body)
 	if err != nil {
-		return nil, runtime.ErrBadSubrequest
+		return nil, "", runtime.ErrBadSubrequest
 	}
 	for _, kv := range req.Header {
 		if http.CanonicalHeaderKey(kv[0]) == "Host" {
@@ -57,11 +58,11 @@ func fetchNetwork(ctx context.Context, req *runtime.Subrequest) (*runtime.Subres
 		}
 		hr.Header.Add(kv[0], kv[1])
 	}
-	resp, err := outbound.RoundTrip(hr)
+	resp, err := rt.RoundTrip(hr)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return &runtime.Subresponse{Status: resp.StatusCode, Header: pairs(resp.Header), Body: resp.Body}, nil
+	return &runtime.Subresponse{Status: resp.StatusCode, Header: pairs(resp.Header), Body: resp.Body}, origin(u), nil
 }
 
 func pairs(h http.Header) [][2]string {

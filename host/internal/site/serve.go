@@ -8,6 +8,7 @@ import (
 
 	"github.com/wasmpages/wasmpages/abi"
 	"github.com/wasmpages/wasmpages/host/internal/assets"
+	"github.com/wasmpages/wasmpages/host/internal/router"
 	"github.com/wasmpages/wasmpages/host/internal/runtime"
 )
 
@@ -18,29 +19,44 @@ import (
 func (s *Site) Serve(ctx *fasthttp.RequestCtx) (function bool) {
 	var buf [256]byte
 	path := string(assets.AppendPathname(buf[:0], ctx.URI().PathOriginal()))
-	if s.include != nil && !s.include.Match(path) {
+	chain := s.chainFor(ctx.Method(), path)
+	if chain == nil {
 		s.assets.Serve(&ctx.Request, &ctx.Response)
 		return false
 	}
-	if s.worker != nil {
-		s.serveChain(ctx, path, s.worker)
+	body := ctx.Request.Body()
+	if int64(len(body)) > int64(s.project.Limits.RequestBody) {
+		// A node serves projects with different limits from one listener.
+		ctx.Error("Payload Too Large\n", fasthttp.StatusRequestEntityTooLarge)
 		return true
 	}
-	c := s.routes.Match(string(ctx.Method()), path)
+	s.serveChain(ctx, path, chain, body, nil)
+	return true
+}
+
+// chainFor returns the modules a request runs through, in order, or nil
+// when _routes.json or the route table send it to the asset server.
+func (s *Site) chainFor(method []byte, path string) []router.Match {
+	if s.include != nil && !s.include.Match(path) {
+		return nil
+	}
+	if s.worker != nil {
+		return s.worker
+	}
+	c := s.routes.Match(string(method), path)
 	if c.Empty() {
-		s.assets.Serve(&ctx.Request, &ctx.Response)
-		return false
+		return nil
 	}
 	chain := c.Middleware
 	if c.Handler != nil {
 		chain = append(chain, *c.Handler)
 	}
-	s.serveChain(ctx, path, chain)
-	return true
+	return chain
 }
 
 // writeError answers a failed invocation with its status, logging why.
-func (s *Site) writeError(ctx *fasthttp.RequestCtx, resp *fasthttp.Response, err error) {
+func (r *request) writeError(resp *fasthttp.Response, err error) {
+	s, ctx := r.s, r.ctx
 	status := http.StatusInternalServerError
 	if e, ok := err.(*runtime.Error); ok {
 		status = e.Status
@@ -49,7 +65,7 @@ func (s *Site) writeError(ctx *fasthttp.RequestCtx, resp *fasthttp.Response, err
 	resp.Reset()
 	resp.SetStatusCode(status)
 	resp.Header.SetContentType("text/plain; charset=utf-8")
-	s.header.set(resp)
+	r.placement.set(resp)
 	body := http.StatusText(status) + "\n"
 	if s.opts.Verbose {
 		body += err.Error() + "\n"

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"sync"
 
@@ -31,6 +32,14 @@ type Options struct {
 	Cache *runtime.Cache
 	// Logger receives guest output and errors.
 	Logger *slog.Logger
+	// Deployment is the deployment's id, which forwarded requests are
+	// pinned to; empty in dev.
+	Deployment string
+	// Remote, if not nil, lets the modules of a chain run on other nodes.
+	Remote *Remote
+	// Transport sends the functions' network subrequests; default
+	// Outbound.
+	Transport http.RoundTripper
 	// Verbose puts the reason of a function's failure in its 5xx response
 	// body, as `dev` does; otherwise the body is generic.
 	Verbose bool
@@ -49,8 +58,13 @@ type Site struct {
 	// answer 500 while the rest of the site serves.
 	broken  map[string]error
 	fetcher *fetcher
-	limits  runtime.Limits
-	header  placementHeader
+	// transport sends network subrequests.
+	transport http.RoundTripper
+	limits    runtime.Limits
+	// header and remoteHeader are the x-placement of the responses of
+	// modules run here, for a request received from a user or forwarded by
+	// another node.
+	header, remoteHeader placementHeader
 	// worker is the chain of advanced mode (_worker.wasm), or nil.
 	worker []router.Match
 	// include is _routes.json, given or generated: the paths that reach
@@ -78,7 +92,12 @@ func Load(ctx context.Context, opts Options) (*Site, error) {
 			Subrequests:  p.Limits.Subrequests,
 			ResponseBody: int64(p.Limits.ResponseBody),
 		},
-		header: newPlacementHeader("local-" + opts.Region),
+		header:       newPlacementHeader("local-" + opts.Region),
+		remoteHeader: newPlacementHeader("remote-" + opts.Region),
+	}
+	s.transport = opts.Transport
+	if s.transport == nil {
+		s.transport = Outbound
 	}
 	if s.opts.Logger == nil {
 		s.opts.Logger = slog.New(slog.DiscardHandler)
@@ -139,6 +158,9 @@ func (s *Site) Routes() *router.Table { return s.routes }
 
 // Assets returns the number of static files served.
 func (s *Site) Assets() int { return s.assets.Len() }
+
+// Deployment returns the deployment's id; empty in dev.
+func (s *Site) Deployment() string { return s.opts.Deployment }
 
 // Project returns the deployment's configuration.
 func (s *Site) Project() *config.Project { return s.project }
