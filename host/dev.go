@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/wasmpages/wasmpages/host/internal/config"
 	"github.com/wasmpages/wasmpages/host/internal/runtime"
 	"github.com/wasmpages/wasmpages/host/internal/site"
@@ -88,7 +90,7 @@ func Dev(ctx context.Context, opts DevOptions) error {
 			return fmt.Errorf("listening on %s: %w (is another server using the port? pick another with --port)", opts.Addr, err)
 		}
 	}
-	srv := newServer(&d.cur, int(s.Project().Limits.RequestBody), opts.Out)
+	srv := newServer(func(*fasthttp.RequestCtx) *current { return &d.cur }, int(s.Project().Limits.RequestBody), opts.Out)
 	fmt.Fprintf(opts.Out, "serving %s on http://%s\n", s.Project().Name, ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -8,12 +8,22 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/wasmpages/wasmpages/host/internal/forward"
 )
 
-// newServer returns the public HTTP server of a node serving cur.
-// requestLog, if not nil, gets one line per request.
-func newServer(cur *current, maxBody int, requestLog io.Writer) *fasthttp.Server {
+// newServer returns the public HTTP server of a node, which serves each
+// request from the project lookup finds for it. requestLog, if not nil, gets
+// one line per request.
+func newServer(lookup func(ctx *fasthttp.RequestCtx) *current, maxBody int, requestLog io.Writer) *fasthttp.Server {
 	h := func(ctx *fasthttp.RequestCtx) {
+		// Only nodes may speak the forwarding headers.
+		forward.Strip(&ctx.Request.Header)
+		cur := lookup(ctx)
+		if cur == nil {
+			ctx.Error("Not Found: no project is served at this host\n", fasthttp.StatusNotFound)
+			return
+		}
 		s := cur.acquire()
 		if s == nil {
 			ctx.Error("no site loaded", fasthttp.StatusServiceUnavailable)

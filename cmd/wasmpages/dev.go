@@ -12,10 +12,11 @@ import (
 )
 
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("dev", "dev [DIR] [--port N] [--ip ADDR]\n\nServes the project in DIR (default: the current directory) on http://ADDR:N,\nrunning its [build] command first and again on every change.", stderr)
+	fs := newFlags("dev", "dev [DIR] [--port N] [--ip ADDR] [--simulate sim.toml]\n\nServes the project in DIR (default: the current directory) on http://ADDR:N,\nrunning its [build] command first and again on every change.\n\nWith --simulate, serves it instead in every region of the simulation file, one\nport per region from N on, with the file's round trips between regions, back\nends and clients injected into every connection; simulated clients request\nthe project's routes, and a report shows where each route runs and what it costs.", stderr)
 	port := fs.Int("port", 8788, "port to listen on")
 	ip := fs.String("ip", "127.0.0.1", "address to listen on")
 	dataDir := fs.String("data-dir", "", "where compiled modules are cached (default: the user cache directory)")
+	simulate := fs.String("simulate", "", "a simulation file (regions, round trips, back ends, clients): run the project in every region of it")
 	vars := varsFlag{}
 	fs.Var(vars, "var", "set an environment variable of the functions, KEY=VALUE (repeatable); overrides [vars] and .dev.vars")
 	pos, err := parse(fs, args)
@@ -33,6 +34,11 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	dir := "."
 	if len(pos) == 1 {
 		dir = pos[0]
+	}
+	if *simulate != "" {
+		return host.Simulate(ctx, host.SimulateOptions{
+			Dir: dir, Sim: *simulate, DataDir: *dataDir, Out: stdout, Vars: vars, IP: *ip, Port: *port,
+		})
 	}
 	return host.Dev(ctx, host.DevOptions{
 		Dir:     dir,

@@ -3,6 +3,12 @@
 //
 //	wasmpages dev [DIR] [--port N] [--ip ADDR]   serve a project locally
 //	wasmpages routes [DIR]                       print the route table
+//	wasmpages serve --config node.toml           run a production node
+//	wasmpages deploy [DIR] --to URL              deploy a project to a cluster
+//	wasmpages deployments PROJECT                list a project's deployments
+//	wasmpages rollback PROJECT [ID]              activate an earlier deployment
+//	wasmpages status                             show the cluster
+//	wasmpages placement PROJECT                  explain a project's placement
 //	wasmpages version                            print the version
 package main
 
@@ -26,9 +32,15 @@ Usage:
   wasmpages <command> [arguments]
 
 Commands:
-  dev       serve a project locally, rebuilding on change
-  routes    print a project's route table and _routes.json
-  version   print the version
+  dev          serve a project locally, rebuilding on change
+  routes       print a project's route table and _routes.json
+  serve        run a production node (node.toml)
+  deploy       build, check and deploy a project to a cluster
+  deployments  list a project's deployments
+  rollback     make an earlier deployment active again
+  status       show the cluster's regions, nodes and projects
+  placement    explain where a project's functions run, per region, and why
+  version      print the version
 
 Run 'wasmpages <command> --help' for a command's options.
 `
@@ -38,9 +50,15 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"dev":     {runDev},
-	"routes":  {runRoutes},
-	"version": {runVersion},
+	"dev":         {runDev},
+	"routes":      {runRoutes},
+	"serve":       {runServe},
+	"deploy":      {runDeploy},
+	"deployments": {runDeployments},
+	"rollback":    {runRollback},
+	"status":      {runStatus},
+	"placement":   {runPlacement},
+	"version":     {runVersion},
 }
 
 func main() {

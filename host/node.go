@@ -1,0 +1,297 @@
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/wasmpages/wasmpages/host/internal/bundle"
+	"github.com/wasmpages/wasmpages/host/internal/cluster"
+	"github.com/wasmpages/wasmpages/host/internal/config"
+	"github.com/wasmpages/wasmpages/host/internal/forward"
+	"github.com/wasmpages/wasmpages/host/internal/metrics"
+	"github.com/wasmpages/wasmpages/host/internal/runtime"
+	"github.com/wasmpages/wasmpages/host/internal/site"
+)
+
+// node is one production node: the projects it serves, its place in the
+// cluster, and what it tells the others about itself.
+type node struct {
+	cfg     *config.Node
+	out     io.Writer
+	logger  *slog.Logger
+	cache   *runtime.Cache
+	store   *store
+	sites   *registry
+	control *cluster.Control
+	signer  *forward.Signer
+	client  *forward.Client
+	token   []byte
+	started time.Time
+	fleet   *fleet
+	metrics *metrics.Registry
+
+	mu     sync.Mutex // guards ready and failed
+	ready  map[string]string
+	failed map[string]string
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// newNode loads the deployments kept on disk, then joins the control plane
+// and follows it in the background.
+func newNode(ctx context.Context, cfg *config.Node, out io.Writer) (*node, error) {
+	secret, err := config.ReadSecret(cfg.Cluster.SecretFile)
+	if err != nil {
+		return nil, err
+	}
+	token, err := config.ReadSecret(cfg.Admin.TokenFile)
+	if err != nil {
+		return nil, err
+	}
+	st, err := newStore(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	cache, err := runtime.NewCache(filepath.Join(cfg.DataDir, "compiled"))
+	if err != nil {
+		return nil, err
+	}
+	n := &node{
+		cfg: cfg, out: out, logger: newConsoleLogger(out).With("node", cfg.Name),
+		cache: cache, store: st, sites: newRegistry(cfg.BaseDomain),
+		signer: forward.NewSigner(secret, 0), client: forward.NewClient(forward.ClientOptions{}),
+		token: token, started: time.Now(),
+		ready: map[string]string{}, failed: map[string]string{},
+		metrics: metrics.New(),
+	}
+	n.fleet = newFleet(cfg.Region, cfg.Name, n.client, n.metrics)
+	n.loadFromDisk(ctx)
+
+	n.control, err = cluster.Start(ctx, cluster.Options{
+		Node: cfg.Name, Region: cfg.Region,
+		Listen: cfg.NATS.Listen, ClusterListen: cfg.NATS.ClusterListen, Routes: cfg.NATS.Routes,
+		StoreDir: filepath.Join(cfg.DataDir, "nats"), Secret: secret, URL: cfg.NATS.URL,
+		Logger: n.logger,
+	})
+	if err != nil {
+		n.sites.close()
+		return nil, err
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	n.cancel = cancel
+	n.fleet.publish = func(t telemetry) {
+		if err := n.control.Publish(telemetrySubject, marshalTelemetry(t)); err != nil {
+			n.logger.Debug("publishing telemetry", "err", err)
+		}
+	}
+	n.wg.Add(6)
+	go func() { defer n.wg.Done(); n.answerExplain(bg) }()
+	go func() { defer n.wg.Done(); n.control.WatchProjects(bg, func(p *cluster.Project) { n.follow(bg, p) }) }()
+	go func() { defer n.wg.Done(); n.control.WatchMembers(bg, n.fleet.setMembers) }()
+	go func() { defer n.wg.Done(); n.heartbeat(bg) }()
+	go func() { defer n.wg.Done(); n.fleet.run(bg) }()
+	go func() {
+		defer n.wg.Done()
+		n.control.Subscribe(bg, telemetrySubject, func(b []byte) {
+			if t, ok := unmarshalTelemetry(b); ok {
+				n.fleet.receive(t)
+			}
+		})
+	}()
+	return n, nil
+}
+
+// loadFromDisk serves the deployments this node served last, so that a
+// restart serves at once, whether or not the control plane is reachable.
+func (n *node) loadFromDisk(ctx context.Context) {
+	active, err := n.store.active()
+	if err != nil {
+		n.logger.Error("reading the active deployments", "err", err)
+		return
+	}
+	for project, id := range active {
+		if err := n.load(ctx, project, id); err != nil {
+			n.logger.Error("loading a deployment kept on disk", "project", project, "deployment", id, "err", err)
+		}
+	}
+}
+
+// follow makes p's active deployment this node's: it downloads the bundle
+// unless it is on disk, verifies it, compiles its modules and swaps to it.
+// Until then the previous deployment keeps serving.
+func (n *node) follow(ctx context.Context, p *cluster.Project) {
+	id := p.Active.ID
+	if c := n.sites.project(p.Name); c != nil {
+		if s := c.p.Load(); s != nil && s.Deployment() == id {
+			n.setState(p.Name, id, nil)
+			return
+		}
+	}
+	err := n.fetch(ctx, p.Name, id)
+	if err == nil {
+		err = n.load(ctx, p.Name, id)
+	}
+	if err != nil {
+		n.logger.Error("activating a deployment failed; the previous one keeps serving", "project", p.Name, "deployment", id, "err", err)
+		n.setState(p.Name, id, err)
+		return
+	}
+	var keep []string
+	for _, d := range p.History {
+		keep = append(keep, d.ID)
+	}
+	if err := n.store.prune(p.Name, keep); err != nil {
+		n.logger.Warn("pruning old deployments", "project", p.Name, "err", err)
+	}
+}
+
+// fetch downloads and unpacks a deployment's bundle unless it is on disk.
+// It unpacks aside and moves the result into the store only once every
+// check passed.
+func (n *node) fetch(ctx context.Context, project, id string) error {
+	if n.store.has(project, id) {
+		return nil
+	}
+	rc, err := n.control.GetBundle(ctx, id)
+	if err != nil {
+		return fmt.Errorf("downloading the bundle: %w", err)
+	}
+	defer rc.Close()
+	tmp, err := os.MkdirTemp(n.store.tmp(), "fetch-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	m, err := bundle.Unpack(rc, id, filepath.Join(tmp, "d"), bundle.Limits{MaxSize: maxBundle})
+	if err != nil {
+		return err
+	}
+	if m.Project != project {
+		return fmt.Errorf("the bundle is of project %q, not %q", m.Project, project)
+	}
+	return n.store.adopt(project, id, filepath.Join(tmp, "d"))
+}
+
+// telemetrySubject is where nodes share their probes.
+const telemetrySubject = "wasmpages.telemetry"
+
+// load loads a deployment from disk and makes it the project's active one.
+func (n *node) load(ctx context.Context, project, id string) error {
+	start := time.Now()
+	s, pl, err := n.openSite(ctx, n.store.deployment(project, id), id)
+	if err != nil {
+		return err
+	}
+	if len(s.Problems()) > 0 {
+		s.Close(ctx)
+		return fmt.Errorf("%d modules failed to load: %v", len(s.Problems()), s.Problems())
+	}
+	n.sites.swap(project, s)
+	n.fleet.setPlacer(pl)
+	if err := n.store.setActive(project, id); err != nil {
+		n.logger.Warn("recording the active deployment", "project", project, "err", err)
+	}
+	n.setState(project, id, nil)
+	n.logger.Info("deployment active", "project", project, "deployment", short(id), "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// openSite loads a deployment directory as a site of this node, with the
+// placer of its modules.
+func (n *node) openSite(ctx context.Context, dir, id string) (*site.Site, *placer, error) {
+	p, err := config.Load(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	pl := newPlacer(n.fleet, p, id)
+	s, err := site.Load(ctx, site.Options{
+		Dir: dir, Project: p, Region: n.cfg.Region, Cache: n.cache, Logger: n.logger,
+		Deployment: id, Remote: pl.remote(n.signer, n.client),
+	})
+	return s, pl, err
+}
+
+// setState records whether this node serves a project's deployment, and
+// tells the cluster.
+func (n *node) setState(project, id string, err error) {
+	n.mu.Lock()
+	if err != nil {
+		n.failed[project] = id + ": " + err.Error()
+	} else {
+		n.ready[project] = id
+		delete(n.failed, project)
+	}
+	n.mu.Unlock()
+	n.announce(context.Background())
+}
+
+// member is what this node tells the cluster about itself.
+func (n *node) member() cluster.Member {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return cluster.Member{
+		Node: n.cfg.Name, Region: n.cfg.Region, ClusterURL: n.cfg.Cluster.URL,
+		Started: n.started, Ready: maps.Clone(n.ready), Failed: maps.Clone(n.failed),
+		Updated: time.Now(),
+	}
+}
+
+func (n *node) announce(ctx context.Context) {
+	if n.control == nil {
+		return // still loading from disk, before joining
+	}
+	if err := n.control.Announce(ctx, n.member()); err != nil && !errors.Is(err, context.Canceled) {
+		n.logger.Debug("announcing this node", "err", err)
+	}
+}
+
+// heartbeat announces this node well within the membership TTL.
+func (n *node) heartbeat(ctx context.Context) {
+	t := time.NewTicker(heartbeatEvery)
+	defer t.Stop()
+	for {
+		n.announce(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// heartbeatEvery is a third of the control plane's default membership TTL.
+const heartbeatEvery = 3 * time.Second
+
+// leave stops following the control plane and taking forwarded work; the
+// node still serves what is in flight.
+func (n *node) leave() {
+	if n.cancel != nil {
+		n.cancel()
+	}
+}
+
+// close stops the node's background work and frees its sites.
+func (n *node) close() {
+	n.leave()
+	n.wg.Wait()
+	n.control.Close()
+	n.client.Close()
+	n.sites.close()
+}
+
+// short is how logs name a deployment.
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
