@@ -44,11 +44,12 @@ func BenchmarkActivation(b *testing.B) {
 			}
 			var res struct {
 				Deployment struct{ ID string } `json:"deployment"`
+				Error      string              `json:"error"`
 			}
 			json.NewDecoder(resp.Body).Decode(&res)
 			resp.Body.Close()
 			if resp.StatusCode != 201 {
-				b.Fatalf("upload: %d", resp.StatusCode)
+				b.Fatalf("upload: %d %s", resp.StatusCode, res.Error)
 			}
 			end := time.Unix(0, uploaded.Load())
 			stored = append(stored, time.Since(end))
@@ -84,7 +85,7 @@ func benchProject(b *testing.B, version string, fresh bool) string {
 			b.Fatal(err)
 		}
 		name := "bench-" + version + "-" + fmt.Sprint(time.Now().UnixNano())
-		payload := append([]byte{byte(len(name))}, name...)
+		payload := append(append([]byte{byte(len(name))}, name...), "data"...)
 		m = append(m, 0, byte(len(payload)))
 		m = append(m, payload...)
 		os.WriteFile(wasm, m, 0o644)

@@ -42,6 +42,9 @@ type node struct {
 	ready  map[string]string
 	failed map[string]string
 
+	followMu sync.Mutex // serialises activations
+	wanted   map[string]*wanted
+
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -71,14 +74,20 @@ func newNode(ctx context.Context, cfg *config.Node, out io.Writer) (*node, error
 		signer: forward.NewSigner(secret, 0), client: forward.NewClient(forward.ClientOptions{}),
 		token: token, started: time.Now(),
 		ready: map[string]string{}, failed: map[string]string{},
-		metrics: metrics.New(),
+		metrics: metrics.New(), wanted: map[string]*wanted{},
 	}
 	n.fleet = newFleet(cfg.Region, cfg.Name, n.client, n.metrics)
 	n.loadFromDisk(ctx)
 
+	// A node without routes is a cluster of one: JetStream runs standalone,
+	// as it refuses clustering with no route to solicit.
+	clusterListen := cfg.NATS.ClusterListen
+	if len(cfg.NATS.Routes) == 0 {
+		clusterListen = ""
+	}
 	n.control, err = cluster.Start(ctx, cluster.Options{
 		Node: cfg.Name, Region: cfg.Region,
-		Listen: cfg.NATS.Listen, ClusterListen: cfg.NATS.ClusterListen, Routes: cfg.NATS.Routes,
+		Listen: cfg.NATS.Listen, ClusterListen: clusterListen, Routes: cfg.NATS.Routes,
 		StoreDir: filepath.Join(cfg.DataDir, "nats"), Secret: secret, URL: cfg.NATS.URL,
 		Logger: n.logger,
 	})
@@ -93,8 +102,9 @@ func newNode(ctx context.Context, cfg *config.Node, out io.Writer) (*node, error
 			n.logger.Debug("publishing telemetry", "err", err)
 		}
 	}
-	n.wg.Add(6)
+	n.wg.Add(7)
 	go func() { defer n.wg.Done(); n.answerExplain(bg) }()
+	go func() { defer n.wg.Done(); n.retryFollow(bg) }()
 	go func() { defer n.wg.Done(); n.control.WatchProjects(bg, func(p *cluster.Project) { n.follow(bg, p) }) }()
 	go func() { defer n.wg.Done(); n.control.WatchMembers(bg, n.fleet.setMembers) }()
 	go func() { defer n.wg.Done(); n.heartbeat(bg) }()
@@ -127,11 +137,30 @@ func (n *node) loadFromDisk(ctx context.Context) {
 
 // follow makes p's active deployment this node's: it downloads the bundle
 // unless it is on disk, verifies it, compiles its modules and swaps to it.
-// Until then the previous deployment keeps serving.
+// Until then the previous deployment keeps serving. A failure (the control
+// plane briefly unavailable, a download cut short) is retried by
+// retryFollow.
 func (n *node) follow(ctx context.Context, p *cluster.Project) {
+	n.followMu.Lock()
+	defer n.followMu.Unlock()
+	n.wanted[p.Name] = &wanted{project: p}
+	n.followLocked(ctx, n.wanted[p.Name])
+}
+
+// wanted is the deployment the control plane wants a project to serve,
+// and when to try again after a failure.
+type wanted struct {
+	project  *cluster.Project
+	failures int
+	next     time.Time
+}
+
+func (n *node) followLocked(ctx context.Context, w *wanted) {
+	p := w.project
 	id := p.Active.ID
 	if c := n.sites.project(p.Name); c != nil {
 		if s := c.p.Load(); s != nil && s.Deployment() == id {
+			w.failures = 0
 			n.setState(p.Name, id, nil)
 			return
 		}
@@ -141,16 +170,41 @@ func (n *node) follow(ctx context.Context, p *cluster.Project) {
 		err = n.load(ctx, p.Name, id)
 	}
 	if err != nil {
-		n.logger.Error("activating a deployment failed; the previous one keeps serving", "project", p.Name, "deployment", id, "err", err)
+		w.failures++
+		w.next = time.Now().Add(min(time.Second<<min(w.failures, 6), time.Minute))
+		n.logger.Error("activating a deployment failed; the previous one keeps serving", "project", p.Name, "deployment", short(id),
+			"retry in", time.Until(w.next).Round(time.Second), "err", err)
 		n.setState(p.Name, id, err)
 		return
 	}
+	w.failures = 0
 	var keep []string
 	for _, d := range p.History {
 		keep = append(keep, d.ID)
 	}
 	if err := n.store.prune(p.Name, keep); err != nil {
 		n.logger.Warn("pruning old deployments", "project", p.Name, "err", err)
+	}
+}
+
+// retryFollow tries again, with a growing delay, each deployment that
+// failed to activate here and is still wanted, until ctx is done.
+func (n *node) retryFollow(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n.followMu.Lock()
+		for _, w := range n.wanted {
+			if w.failures > 0 && time.Now().After(w.next) {
+				n.followLocked(ctx, w)
+			}
+		}
+		n.followMu.Unlock()
 	}
 }
 

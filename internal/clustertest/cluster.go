@@ -93,8 +93,20 @@ func goTool() string {
 	return "go"
 }
 
+// Options change the nodes a cluster starts with.
+type Options struct {
+	// TLSCert and TLSKey, if set, make every public listener serve HTTPS.
+	TLSCert, TLSKey string
+}
+
 // Start starts one node per region and waits until each sees them all.
 func Start(tb testing.TB, regions ...string) *Cluster {
+	tb.Helper()
+	return StartWith(tb, Options{}, regions...)
+}
+
+// StartWith is Start with options.
+func StartWith(tb testing.TB, opts Options, regions ...string) *Cluster {
 	tb.Helper()
 	Binary(tb)
 	c := &Cluster{dir: tb.TempDir(), Token: randomHex(24), Secret: randomHex(32)}
@@ -111,7 +123,7 @@ func Start(tb testing.TB, regions ...string) *Cluster {
 		p := ports[5*i : 5*i+5]
 		n := &Node{
 			Region: region, Name: region + "-1", c: c,
-			Public:     fmt.Sprintf("http://127.0.0.1:%d", p[0]),
+			Public:     fmt.Sprintf("%s://127.0.0.1:%d", scheme(opts), p[0]),
 			ClusterURL: fmt.Sprintf("http://127.0.0.1:%d", p[1]),
 			Admin:      fmt.Sprintf("http://127.0.0.1:%d", p[2]),
 			Config:     filepath.Join(c.dir, region+".toml"),
@@ -130,7 +142,7 @@ drain_timeout = "10s"
 
 [public]
 listen = "127.0.0.1:%d"
-
+%s
 [cluster]
 listen = "127.0.0.1:%d"
 url = %q
@@ -144,7 +156,7 @@ token_file = %q
 listen = "127.0.0.1:%d"
 cluster_listen = "127.0.0.1:%d"
 routes = [%s]
-`, region, n.Name, filepath.Join(c.dir, region+"-data"), BaseDomain, p[0], p[1], n.ClusterURL, secret, p[2], token, p[3], p[4], strings.Join(routes, ", "))
+`, region, n.Name, filepath.Join(c.dir, region+"-data"), BaseDomain, p[0], tlsKeys(opts), p[1], n.ClusterURL, secret, p[2], token, p[3], p[4], strings.Join(routes, ", "))
 		if err := os.WriteFile(n.Config, []byte(toml), 0o644); err != nil {
 			tb.Fatal(err)
 		}
@@ -165,6 +177,20 @@ routes = [%s]
 	})
 	c.WaitMembers(tb, len(regions))
 	return c
+}
+
+func tlsKeys(o Options) string {
+	if o.TLSCert == "" {
+		return ""
+	}
+	return fmt.Sprintf("tls_cert = %q\ntls_key = %q\n", o.TLSCert, o.TLSKey)
+}
+
+func scheme(o Options) string {
+	if o.TLSCert == "" {
+		return "http"
+	}
+	return "https"
 }
 
 // Node returns the node of a region.

@@ -142,11 +142,16 @@ func pump(ctx context.Context, w jetstream.KeyWatcher, reconnected <-chan struct
 	}
 }
 
-// stop stops w and drains its channel, so that NATS's delivery goroutine,
-// which may be blocked on it, finishes.
+// stop stops w without waiting: stopping deletes the watch's consumer, a
+// request that, with the control plane out of reach, waits for its timeout,
+// and the watch must not wait for it to end or start over. stop also drains
+// w's channel, so that NATS's delivery goroutine, which may be blocked on
+// it, finishes.
 func (w *kvWatch) stop() {
-	_ = w.Stop()
-	w.end()
+	go func() {
+		_ = w.Stop()
+		w.end()
+	}()
 	go func() {
 		for range w.Updates() {
 		}
