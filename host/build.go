@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"time"
+
+	"github.com/wasmpages/wasmpages/host/internal/config"
 )
 
 // runBuild runs a project's [build] command in its directory with sh,
@@ -27,4 +29,20 @@ func runBuild(ctx context.Context, dir, command string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "built in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// buildProject reads the project in dir and runs its [build] command, as
+// routes, deploy and dev --simulate do before they load it.
+func buildProject(ctx context.Context, dir string, out io.Writer) (*config.Project, error) {
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory: give the path of a project (a directory with a pages.toml)", dir)
+	}
+	p, err := config.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := runBuild(ctx, dir, p.Build.Command, out); err != nil {
+		return nil, err
+	}
+	return p, nil
 }

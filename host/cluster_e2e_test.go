@@ -7,9 +7,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -256,6 +258,40 @@ func TestCluster(t *testing.T) {
 		}
 	})
 
+	t.Run("probes are shared between regions", func(t *testing.T) {
+		// A targeted host is probed from every region; each node learns the
+		// others' round trips through the control plane.
+		db, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		go func() {
+			for {
+				c, err := db.Accept()
+				if err != nil {
+					return
+				}
+				c.Close()
+			}
+		}()
+		deploy(t, c, us, siteProject(t, "v3h", "[placement]\nmode = \"targeted\"\nhost = \""+db.Addr().String()+"\"\n"))
+		var out string
+		clustertest.Eventually(t, 20*time.Second, "every region's probe of the host in us-east's explanation", func() bool {
+			out, _ = c.CLI(t, "placement", "site", "--to", us.Admin)
+			// us-east's own view comes after ap-south's and eu-west's.
+			i := strings.Index(out, "us-east (node us-east-1)")
+			if i < 0 || !strings.Contains(out[i:], "mode targeted to "+db.Addr().String()) {
+				return false
+			}
+			probed := probedLine.FindAllString(out[i:], -1)
+			return len(probed) == 3
+		})
+		if t.Failed() {
+			t.Logf("placement:\n%s", out)
+		}
+	})
+
 	t.Run("targeted placement forwards to the region", func(t *testing.T) {
 		deploy(t, c, us, siteProject(t, "v4", "[placement]\nmode = \"targeted\"\nregion = \"eu-west\"\n"))
 		for _, n := range []*clustertest.Node{us, ap} {
@@ -392,6 +428,10 @@ func TestCluster(t *testing.T) {
 		}
 	})
 }
+
+// probedLine is a region's round trip to a targeted host in the output of
+// wasmpages placement: a region name, then a duration.
+var probedLine = regexp.MustCompile(`(?m)^\s+[* ] (us-east|eu-west|ap-south)\s+[0-9.]+(µs|ms|s)$`)
 
 type zeros struct{}
 

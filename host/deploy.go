@@ -43,14 +43,8 @@ func Deploy(ctx context.Context, o DeployOptions) error {
 	if o.Wait == 0 {
 		o.Wait = 2 * time.Minute
 	}
-	if info, err := os.Stat(o.Dir); err != nil || !info.IsDir() {
-		return fmt.Errorf("%s is not a directory: give the path of a project (a directory with a pages.toml)", o.Dir)
-	}
-	p, err := config.Load(o.Dir)
+	p, err := buildProject(ctx, o.Dir, o.Out)
 	if err != nil {
-		return err
-	}
-	if err := runBuild(ctx, o.Dir, p.Build.Command, o.Out); err != nil {
 		return err
 	}
 	routes, err := checkProject(ctx, o.Dir, o.DataDir, p, o.Out)

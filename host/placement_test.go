@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wasmpages/wasmpages/host"
+	"github.com/wasmpages/wasmpages/internal/devtest"
 	"github.com/wasmpages/wasmpages/internal/testguest"
 )
 
@@ -48,7 +49,7 @@ func simulate(t *testing.T, regions []string, rtt map[string]string) *host.Simul
 	if err := os.WriteFile(sim, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out := &lockedBuffer{}
+	out := &devtest.SyncBuffer{}
 	s, err := host.StartSimulation(context.Background(), host.SimulateOptions{
 		Dir: "../examples/placement", Sim: sim, DataDir: testguest.SharedDataDir(), Out: out,
 		Vars: map[string]string{"BACKEND_URL": "http://" + addr},
@@ -250,21 +251,4 @@ func TestSimulationRevertsWhenPlacementIsSlower(t *testing.T) {
 			t.Fatalf("after the revert: %+v", a)
 		}
 	}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
-	"github.com/wasmpages/wasmpages/host/internal/config"
 	"github.com/wasmpages/wasmpages/host/internal/site"
 )
 
@@ -26,14 +24,8 @@ type RoutesOptions struct {
 // requests try it, and the _routes.json in force: the project's own, or
 // the one generated from the route table as wrangler does.
 func Routes(ctx context.Context, opts RoutesOptions) error {
-	if info, err := os.Stat(opts.Dir); err != nil || !info.IsDir() {
-		return fmt.Errorf("%s is not a directory: give the path of a project (a directory with a pages.toml)", opts.Dir)
-	}
-	p, err := config.Load(opts.Dir)
+	p, err := buildProject(ctx, opts.Dir, opts.Out)
 	if err != nil {
-		return err
-	}
-	if err := runBuild(ctx, opts.Dir, p.Build.Command, opts.Out); err != nil {
 		return err
 	}
 	cache, err := openCache(opts.DataDir)

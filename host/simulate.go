@@ -238,11 +238,8 @@ func regionAddr(o SimulateOptions, i int) string {
 // loadForSimulation reads and builds the project, with the placement
 // override applied.
 func loadForSimulation(ctx context.Context, dir string, o SimulateOptions) (*config.Project, map[string]string, error) {
-	p, err := config.Load(dir)
+	p, err := buildProject(ctx, dir, o.Out)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := runBuild(ctx, dir, p.Build.Command, o.Out); err != nil {
 		return nil, nil, err
 	}
 	secrets, err := config.LoadDevVars(filepath.Join(dir, ".dev.vars"))

@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/wasmpages/wasmpages/internal/devtest"
 )
 
 // BaseDomain is the base domain of test clusters: project p is served at
@@ -53,7 +55,7 @@ type Node struct {
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *devtest.SyncBuffer
 	done chan struct{}
 }
 
@@ -207,7 +209,7 @@ func (c *Cluster) Node(region string) *Node {
 func (n *Node) Start(tb testing.TB) {
 	tb.Helper()
 	n.mu.Lock()
-	n.out = &syncBuffer{}
+	n.out = &devtest.SyncBuffer{}
 	n.cmd = exec.Command(Binary(tb), "serve", "--config", n.Config)
 	n.cmd.Stdout, n.cmd.Stderr = n.out, n.out
 	n.cmd.Env = append(os.Environ(), "GOMAXPROCS=2")
@@ -387,21 +389,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

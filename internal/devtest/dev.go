@@ -18,7 +18,7 @@ import (
 // Dev is a `wasmpages dev` server started by a test on a loopback port.
 type Dev struct {
 	URL  string
-	out  *syncBuffer
+	out  *SyncBuffer
 	done chan error
 }
 
@@ -40,11 +40,11 @@ func StartDev(tb testing.TB, dir string, opts host.DevOptions) *Dev {
 		opts.Listener = Listen(tb)
 	}
 	ln := opts.Listener
-	opts.Dir, opts.Out = dir, &syncBuffer{}
+	opts.Dir, opts.Out = dir, &SyncBuffer{}
 	if opts.DataDir == "" {
 		opts.DataDir = testguest.SharedDataDir()
 	}
-	d := &Dev{URL: "http://" + ln.Addr().String(), out: opts.Out.(*syncBuffer), done: make(chan error, 1)}
+	d := &Dev{URL: "http://" + ln.Addr().String(), out: opts.Out.(*SyncBuffer), done: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { d.done <- host.Dev(ctx, opts) }()
 	tb.Cleanup(func() {
@@ -92,18 +92,21 @@ func (d *Dev) Get(tb testing.TB, path string) (*http.Response, string) {
 	return resp, string(b)
 }
 
-type syncBuffer struct {
+// SyncBuffer collects what servers started by a test print, from any
+// goroutine.
+type SyncBuffer struct {
 	mu sync.Mutex
 	b  strings.Builder
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *SyncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+// String returns what was written so far.
+func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()

@@ -2,8 +2,10 @@ package cluster
 
 import (
 	"context"
+	"strings"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -11,6 +13,14 @@ import (
 const (
 	watchRetryMin = 100 * time.Millisecond
 	watchRetryMax = time.Second
+)
+
+// Bounds of the interval at which the server that holds a watch's consumer
+// tells the watch, while nothing changes, that the consumer is alive (see
+// watchHeartbeat). NATS accepts no less than 500ms.
+const (
+	minWatchHeartbeat = 500 * time.Millisecond
+	maxWatchHeartbeat = time.Second
 )
 
 // watchEvent is one step of a watch.
@@ -68,7 +78,7 @@ func (c *Control) watchKV(ctx context.Context, what string, b *binding[*kvBucket
 				down = false
 			}
 			retry = watchRetryMin
-			ok := send(watchEvent{restart: true}) && pump(ctx, w, reconnected, send)
+			ok := send(watchEvent{restart: true}) && w.pump(ctx, reconnected, send)
 			w.stop()
 			if !ok {
 				return
@@ -78,15 +88,25 @@ func (c *Control) watchKV(ctx context.Context, what string, b *binding[*kvBucket
 	return ch
 }
 
-// kvWatch is a started watch of a bucket.
+// kvWatch is a started watch of every key of a bucket: an ordered consumer
+// of the bucket's stream that starts with the last entry of each key.
+//
+// The watch does not use the key-value API's own watcher, whose consumer
+// takes 10 to 20 seconds to notice that it was lost with its server; and
+// it lives until it is stopped, not as long as the context it was started
+// with.
 type kvWatch struct {
-	jetstream.KeyWatcher
-	// end ends the context the watch runs under.
-	end context.CancelFunc
+	bucket  string
+	prefix  string // of the keys' subjects: "$KV.<bucket>."
+	stream  jetstream.Stream
+	cons    jetstream.Consumer
+	msgs    jetstream.MessagesContext
+	pending uint64 // entries of the current state at the start
+	timeout time.Duration
 }
 
 // startWatch binds the bucket and starts a watch of all its keys, within
-// Options.Timeout. The watch runs until it is stopped or ctx is done.
+// Options.Timeout.
 func (c *Control) startWatch(ctx context.Context, b *binding[*kvBucket]) (*kvWatch, error) {
 	octx, cancel := c.op(ctx)
 	defer cancel()
@@ -94,66 +114,178 @@ func (c *Control) startWatch(ctx context.Context, b *binding[*kvBucket]) (*kvWat
 	if err != nil {
 		return nil, err
 	}
-	// NATS ends a watch when the context it was started with is done, not
-	// only its creation: started under octx, the watch would end as soon as
-	// startWatch returns, and watchKV would start it over and over, each
-	// new start replaying the bucket. So the watch runs under a context of
-	// its own, which octx ends only while the watch is being created.
-	wctx, end := context.WithCancel(ctx)
-	bounded := context.AfterFunc(octx, end)
-	w, err := kv.WatchAll(wctx)
-	if !bounded() {
-		// The timeout (or Close) came first, and ended the watch.
-		if err == nil {
-			_ = w.Stop()
-		}
-		err = octx.Err()
-	}
+	prefix := "$KV." + kv.Bucket() + "."
+	cons, err := kv.stream.OrderedConsumer(octx, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{prefix + ">"},
+		DeliverPolicy:  jetstream.DeliverLastPerSubjectPolicy,
+	})
 	b.failed(err)
 	if err != nil {
-		end()
 		return nil, err
 	}
-	return &kvWatch{KeyWatcher: w, end: end}, nil
+	w := &kvWatch{
+		bucket:  kv.Bucket(),
+		prefix:  prefix,
+		stream:  kv.stream,
+		cons:    cons,
+		pending: cons.CachedInfo().NumPending,
+		timeout: c.timeout,
+	}
+	w.msgs, err = cons.Messages(jetstream.PullHeartbeat(c.watchHeartbeat()))
+	if err != nil {
+		go w.deleteConsumer()
+		return nil, err
+	}
+	return w, nil
 }
 
-// pump sends w's entries until ctx is done (false), or until a
+// watchHeartbeat returns how often the server that holds a watch's
+// consumer tells the watch, while nothing changes, that the consumer is
+// alive. A watch whose consumer is lost with its server notices within two
+// heartbeats and goes on, from where it was, on a new consumer: within a
+// third of the member TTL (for a TTL of 3s or more), so that the members
+// watch is back before the members it no longer hears from (each announces
+// every third of the TTL) expire.
+func (c *Control) watchHeartbeat() time.Duration {
+	return max(minWatchHeartbeat, min(maxWatchHeartbeat, c.memberTTL/6))
+}
+
+// pump sends w's entries, and the current event once the entries that made
+// the state at the start are sent, until ctx is done (false), or until a
 // reconnection or a broken watch calls for a restart (true).
-func pump(ctx context.Context, w jetstream.KeyWatcher, reconnected <-chan struct{}, send func(watchEvent) bool) bool {
+func (w *kvWatch) pump(ctx context.Context, reconnected <-chan struct{}, send func(watchEvent) bool) bool {
+	entries := make(chan jetstream.KeyValueEntry)
+	broken := make(chan struct{})
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(broken)
+		for {
+			// Next resumes on a new consumer by itself when the consumer
+			// is lost; it fails once w is stopped.
+			m, err := w.msgs.Next()
+			if err != nil {
+				return
+			}
+			e, err := w.entry(m)
+			if err != nil {
+				return
+			}
+			select {
+			case entries <- e:
+			case <-done:
+				return
+			}
+		}
+	}()
+
+	current := w.pending == 0
+	if current && !send(watchEvent{current: true}) {
+		return false
+	}
+	var received uint64
 	for {
 		select {
 		case <-ctx.Done():
 			return false
 		case <-reconnected:
 			return true
-		case e, ok := <-w.Updates():
-			if !ok {
-				select {
-				case <-ctx.Done():
-					return false
-				case <-time.After(watchRetryMin):
-					return true
-				}
-			}
-			if !send(watchEvent{entry: e, current: e == nil}) {
+		case <-broken:
+			select {
+			case <-ctx.Done():
 				return false
+			case <-time.After(watchRetryMin):
+				return true
+			}
+		case e := <-entries:
+			if !send(watchEvent{entry: e}) {
+				return false
+			}
+			if current {
+				continue
+			}
+			received++
+			if received >= w.pending || e.Delta() == 0 {
+				current = true
+				if !send(watchEvent{current: true}) {
+					return false
+				}
 			}
 		}
 	}
 }
 
-// stop stops w without waiting: stopping deletes the watch's consumer, a
-// request that, with the control plane out of reach, waits for its timeout,
-// and the watch must not wait for it to end or start over. stop also drains
-// w's channel, so that NATS's delivery goroutine, which may be blocked on
-// it, finishes.
+// stop stops w and deletes its consumer, without waiting: stopping waits
+// for a consumer being replaced, and the deletion, with the control plane
+// out of reach, for its timeout.
 func (w *kvWatch) stop() {
 	go func() {
-		_ = w.Stop()
-		w.end()
-	}()
-	go func() {
-		for range w.Updates() {
-		}
+		w.msgs.Stop()
+		w.deleteConsumer()
 	}()
 }
+
+// deleteConsumer deletes w's consumer, which the server would otherwise
+// keep until it has been idle for minutes.
+func (w *kvWatch) deleteConsumer() {
+	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
+	defer cancel()
+	_ = w.stream.DeleteConsumer(ctx, w.cons.CachedInfo().Name)
+}
+
+// entry decodes a message of the bucket's stream as the key-value API does.
+func (w *kvWatch) entry(m jetstream.Msg) (*kvEntry, error) {
+	meta, err := m.Metadata()
+	if err != nil {
+		return nil, err
+	}
+	return &kvEntry{
+		bucket:   w.bucket,
+		key:      strings.TrimPrefix(m.Subject(), w.prefix),
+		value:    m.Data(),
+		revision: meta.Sequence.Stream,
+		created:  meta.Timestamp,
+		delta:    meta.NumPending,
+		op:       entryOp(m.Headers()),
+	}, nil
+}
+
+// entryOp returns what a message of a bucket's stream does to its key: a
+// delete or purge by a client (the KV-Operation header), the server's
+// marker of an entry that expired or was removed (Nats-Marker-Reason), or
+// else a put.
+func entryOp(h nats.Header) jetstream.KeyValueOp {
+	switch h.Get("KV-Operation") {
+	case "DEL":
+		return jetstream.KeyValueDelete
+	case "PURGE":
+		return jetstream.KeyValuePurge
+	}
+	switch h.Get(jetstream.MarkerReasonHeader) {
+	case "MaxAge", "Purge":
+		return jetstream.KeyValuePurge
+	case "Remove":
+		return jetstream.KeyValueDelete
+	}
+	return jetstream.KeyValuePut
+}
+
+// kvEntry is a bucket's entry as a watch reads it.
+type kvEntry struct {
+	bucket, key string
+	value       []byte
+	revision    uint64
+	created     time.Time
+	delta       uint64
+	op          jetstream.KeyValueOp
+}
+
+var _ jetstream.KeyValueEntry = (*kvEntry)(nil)
+
+func (e *kvEntry) Bucket() string                  { return e.bucket }
+func (e *kvEntry) Key() string                     { return e.key }
+func (e *kvEntry) Value() []byte                   { return e.value }
+func (e *kvEntry) Revision() uint64                { return e.revision }
+func (e *kvEntry) Created() time.Time              { return e.created }
+func (e *kvEntry) Delta() uint64                   { return e.delta }
+func (e *kvEntry) Operation() jetstream.KeyValueOp { return e.op }
