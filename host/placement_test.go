@@ -252,3 +252,54 @@ func TestSimulationRevertsWhenPlacementIsSlower(t *testing.T) {
 		}
 	}
 }
+
+// TestSimulateReport runs what `wasmpages dev --simulate` runs for a few
+// seconds and reads its report.
+func TestSimulateReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a multi-region simulation")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	sim := filepath.Join(t.TempDir(), "sim.toml")
+	os.WriteFile(sim, []byte(`regions = ["a", "b"]
+[rtt]
+"a b" = "40ms"
+"a db" = "1ms"
+"b db" = "40ms"
+[[backend]]
+name = "db"
+url = "http://`+addr+`"
+command = "go run ./backend"
+[[client]]
+name = "user-b"
+near = "b"
+`), 0o644)
+	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Second)
+	defer cancel()
+	out := &devtest.SyncBuffer{}
+	err = host.Simulate(ctx, host.SimulateOptions{
+		Dir: "../examples/placement", Sim: sim, DataDir: testguest.SharedDataDir(), Out: out,
+		Vars: map[string]string{"BACKEND_URL": "http://" + addr},
+	})
+	report := out.String()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, report)
+	}
+	last := report[max(0, strings.LastIndex(report, "PATH ")):]
+	for _, want := range []string{
+		"simulating placement in 2 regions",
+		"/api/orders          user-b       b          remote-a",
+		"/                    user-b       b          local-b",
+		"from b          functions/api/orders.wasm: SUCCESS, runs in a",
+		"from b          functions/_middleware.wasm: SUCCESS, runs here",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report lacks %q:\n%s", want, last)
+		}
+	}
+}
