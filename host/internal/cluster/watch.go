@@ -228,9 +228,13 @@ func (w *kvWatch) stop() {
 // deleteConsumer deletes w's consumer, which the server would otherwise
 // keep until it has been idle for minutes.
 func (w *kvWatch) deleteConsumer() {
+	info := w.cons.CachedInfo()
+	if info == nil {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
 	defer cancel()
-	_ = w.stream.DeleteConsumer(ctx, w.cons.CachedInfo().Name)
+	_ = w.stream.DeleteConsumer(ctx, info.Name)
 }
 
 // entry decodes a message of the bucket's stream as the key-value API does.

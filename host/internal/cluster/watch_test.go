@@ -7,6 +7,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // TestWatchKV checks that a watch, once started, delivers every change
@@ -76,5 +79,28 @@ func TestWatchKV(t *testing.T) {
 	defer mu.Unlock()
 	if starts != 1 {
 		t.Errorf("the watch started %d times without an outage, want once", starts)
+	}
+}
+
+func TestEntryOp(t *testing.T) {
+	tests := []struct {
+		name   string
+		header nats.Header
+		want   jetstream.KeyValueOp
+	}{
+		{name: "put", want: jetstream.KeyValuePut},
+		{name: "delete", header: nats.Header{"KV-Operation": {"DEL"}}, want: jetstream.KeyValueDelete},
+		{name: "purge", header: nats.Header{"KV-Operation": {"PURGE"}}, want: jetstream.KeyValuePurge},
+		{name: "expired", header: nats.Header{"Nats-Marker-Reason": {"MaxAge"}}, want: jetstream.KeyValuePurge},
+		{name: "purged by the server", header: nats.Header{"Nats-Marker-Reason": {"Purge"}}, want: jetstream.KeyValuePurge},
+		{name: "removed by the server", header: nats.Header{"Nats-Marker-Reason": {"Remove"}}, want: jetstream.KeyValueDelete},
+		{name: "other headers", header: nats.Header{"X-Other": {"1"}}, want: jetstream.KeyValuePut},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := entryOp(tt.header); got != tt.want {
+				t.Errorf("entryOp(%v) = %v, want %v", tt.header, got, tt.want)
+			}
+		})
 	}
 }
