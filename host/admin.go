@@ -160,5 +160,5 @@ func (n *node) handleStatus(w http.ResponseWriter, r *http.Request) {
 		writeError(w, controlStatus(err), err)
 		return
 	}
-	writeJSON(w, http.StatusOK, status{Node: n.cfg.Name, Region: n.cfg.Region, BaseDomain: n.cfg.BaseDomain, Nodes: ms, Down: n.fleet.down(), Projects: ps})
+	writeJSON(w, http.StatusOK, status{Node: n.cfg.Name, Region: n.cfg.Region, BaseDomain: n.cfg.BaseDomain, Nodes: ms, Down: n.fleet.down(ms), Projects: ps})
 }

@@ -86,7 +86,9 @@ func (f *fleet) setMembers(ms []cluster.Member) {
 	regions := f.regions()
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	now := time.Now()
 	for _, m := range ms {
+		m.Updated = now // when this node last saw it live
 		f.seen[m.Node] = m
 	}
 	for _, p := range f.placers {
@@ -97,17 +99,18 @@ func (f *fleet) setMembers(ms []cluster.Member) {
 }
 
 // down returns the members seen live since this node started that are
-// not live now, as last seen: the nodes that are down or cut off.
-func (f *fleet) down() []cluster.Member {
-	live := map[string]bool{}
-	for _, m := range f.peers() {
-		live[m.Node] = true
+// not in live, as last seen (Updated is when): the nodes that are down or
+// cut off.
+func (f *fleet) down(live []cluster.Member) []cluster.Member {
+	up := map[string]bool{}
+	for _, m := range live {
+		up[m.Node] = true
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []cluster.Member
 	for name, m := range f.seen {
-		if !live[name] {
+		if !up[name] {
 			out = append(out, m)
 		}
 	}

@@ -308,12 +308,17 @@ func (n *node) announce(ctx context.Context) {
 	}
 }
 
-// heartbeat announces this node well within the membership TTL.
+// heartbeat announces this node well within the membership TTL, and
+// reads the membership afresh: the watch reports changes as they come,
+// this bounds how stale the view can get if the watch falls behind.
 func (n *node) heartbeat(ctx context.Context) {
 	t := time.NewTicker(heartbeatEvery)
 	defer t.Stop()
 	for {
 		n.announce(ctx)
+		if ms, err := n.control.Members(ctx); err == nil {
+			n.fleet.setMembers(ms)
+		}
 		select {
 		case <-ctx.Done():
 			return

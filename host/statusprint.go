@@ -25,7 +25,7 @@ func printStatus(out io.Writer, st *status) {
 		fmt.Fprintf(out, "%-12s %-16s %-28s %-8s %s\n", m.Region, m.Node, m.ClusterURL, time.Since(m.Started).Round(time.Second), health)
 	}
 	for _, m := range st.Down {
-		fmt.Fprintf(out, "%-12s %-16s %-28s %-8s %s\n", m.Region, m.Node, m.ClusterURL, "-", fmt.Sprintf("DOWN: not heard from for %s", time.Since(m.Updated).Round(time.Second)))
+		fmt.Fprintf(out, "%-12s %-16s %-28s %-8s %s\n", m.Region, m.Node, m.ClusterURL, "-", fmt.Sprintf("DOWN: not seen for %s", time.Since(m.Updated).Round(time.Second)))
 	}
 	fmt.Fprintln(out)
 	fmt.Fprintf(out, "%-20s %-12s %s\n", "PROJECT", "ACTIVE", "NODES")
