@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"log/slog"
+	goruntime "runtime"
 	"testing"
 	"time"
 
@@ -85,5 +86,44 @@ func BenchmarkLoadFromCache(b *testing.B) {
 			b.Fatal(err)
 		}
 		e.Close(ctx)
+	}
+}
+
+// BenchmarkInstantiateAfterFree starts and closes instances of a module
+// limited to 128 MiB (the default), collecting garbage after each, so that
+// each new instance's memory may reuse the last one's: mapped memories
+// (what wasmpages uses) against Go slices of the maximum capacity, whose
+// reused spans Go zeroes in full.
+func BenchmarkInstantiateAfterFree(b *testing.B) {
+	for _, mapped := range []bool{true, false} {
+		name := "mapped"
+		if !mapped {
+			name = "go-slice"
+		}
+		b.Run(name, func(b *testing.B) {
+			if !mapped {
+				saved := memoryAllocator
+				memoryAllocator = nil
+				defer func() { memoryAllocator = saved }()
+			}
+			ctx := context.Background()
+			e, err := NewEngine(ctx, Config{Cache: testCache, MemoryLimit: 128 << 20})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer e.Close(ctx)
+			m, err := e.Load(ctx, "probe.wasm", probeWasm)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				in, err := m.instantiate(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				in.close(ctx)
+				goruntime.GC()
+			}
+		})
 	}
 }

@@ -81,7 +81,9 @@ func newEngine(ctx context.Context, cfg Config, mode interruptMode) (*Engine, er
 		if pages > 65536 {
 			pages = 65536
 		}
-		rc = rc.WithMemoryLimitPages(uint32(pages)).WithMemoryCapacityFromMax(true)
+		// Where memoryAllocator maps memories, growth never copies; elsewhere
+		// reserving the maximum as a Go slice does the same.
+		rc = rc.WithMemoryLimitPages(uint32(pages)).WithMemoryCapacityFromMax(memoryAllocator == nil)
 	}
 	if cfg.MaxInstances <= 0 {
 		cfg.MaxInstances = DefaultMaxInstances

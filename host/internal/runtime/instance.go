@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/api"
 
 	"github.com/wasmpages/wasmpages/abi"
@@ -36,7 +37,7 @@ func (m *Module) instantiate(ctx context.Context) (*instance, error) {
 	for _, kv := range m.engine.env {
 		cfg = cfg.WithEnv(kv[0], kv[1])
 	}
-	mod, err := m.engine.rt.InstantiateModule(ctx, m.compiled, cfg)
+	mod, err := m.engine.rt.InstantiateModule(experimental.WithMemoryAllocator(ctx, memoryAllocator), m.compiled, cfg)
 	if err != nil {
 		lw.Flush()
 		return nil, fmt.Errorf("starting an instance: %w", describe(err))
