@@ -10,19 +10,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/valyala/fasthttp"
-
 	"github.com/wasmpages/wasmpages/host/internal/bundle"
 	"github.com/wasmpages/wasmpages/host/internal/config"
-	"github.com/wasmpages/wasmpages/host/internal/forward"
 	"github.com/wasmpages/wasmpages/internal/clustertest"
 	"github.com/wasmpages/wasmpages/internal/testguest"
 )
@@ -203,8 +198,3 @@ func packDir(t testing.TB, dir string) []byte {
 	}
 	return buf.Bytes()
 }
-
-var _ = filepath.Join
-var _ = os.Remove
-var _ = fasthttp.AcquireRequest
-var _ = forward.Strip
