@@ -120,7 +120,7 @@ func printPlacement(w io.Writer, project string, views []placementView) {
 			if t.Probed {
 				rtt = "unreachable"
 				if t.Reachable {
-					rtt = t.RTT.String()
+					rtt = round(t.RTT)
 				}
 			}
 			fmt.Fprintf(w, "  %s %-12s %s\n", mark, t.Region, rtt)
@@ -155,10 +155,10 @@ func orText(s, alt string) string {
 func printModule(w io.Writer, m placement.ModuleReport) {
 	fmt.Fprintf(w, "  functions/%s: %s, %d invocations, %.1f back-end round trips each\n", m.Module, orText(m.Status, "none"), m.Invocations, m.RoundTrips)
 	for _, b := range m.Backends {
-		fmt.Fprintf(w, "    back end %s: %.1f round trips, server time %s\n", b.Origin, b.RoundTrips, b.ServerTime)
+		fmt.Fprintf(w, "    back end %s: %.1f round trips, server time %s\n", b.Origin, b.RoundTrips, round(b.ServerTime))
 	}
 	if m.Revert != nil {
-		fmt.Fprintf(w, "    reverted at %s: placed p50 %s against baseline p50 %s\n", m.Revert.At.Local().Format(time.TimeOnly), m.Revert.Placed, m.Revert.Baseline)
+		fmt.Fprintf(w, "    reverted at %s: placed p50 %s against baseline p50 %s\n", m.Revert.At.Local().Format(time.TimeOnly), round(m.Revert.Placed), round(m.Revert.Baseline))
 	}
 	if len(m.Ingresses) == 0 {
 		return
@@ -177,7 +177,7 @@ func printModule(w io.Writer, m placement.ModuleReport) {
 		if c.Chosen {
 			mark = "*"
 		}
-		est := c.Estimate.String()
+		est := round(c.Estimate)
 		switch {
 		case c.Unreachable != "":
 			est = "unreachable"
@@ -186,14 +186,19 @@ func printModule(w io.Writer, m placement.ModuleReport) {
 		}
 		var bs []string
 		for _, b := range c.Backends {
-			bs = append(bs, fmt.Sprintf("%.1f x %s (%s)", b.RoundTrips, b.RTT, b.Source))
+			bs = append(bs, fmt.Sprintf("%.1f x %s (%s)", b.RoundTrips, round(b.RTT), b.Source))
 		}
 		note := strings.Join(bs, ", ")
 		if c.Missing != "" {
 			note = c.Missing
 		}
-		fmt.Fprintf(w, "      %-1s %-12s %10s %10s  %s\n", mark, c.Region, est, c.Hop, note)
+		fmt.Fprintf(w, "      %-1s %-12s %10s %10s  %s\n", mark, c.Region, est, round(c.Hop), note)
 	}
 	fmt.Fprintf(w, "      placed p50/p95 %s/%s (%d), baseline p50/p95 %s/%s (%d), baseline share %.1f%%\n",
-		in.Placed.P50, in.Placed.P95, in.Placed.Count, in.Baseline.P50, in.Baseline.P95, in.Baseline.Count, in.BaselineShare*100)
+		round(in.Placed.P50), round(in.Placed.P95), in.Placed.Count, round(in.Baseline.P50), round(in.Baseline.P95), in.Baseline.Count, in.BaselineShare*100)
+}
+
+// round is how explanations print a duration: to 10 microseconds.
+func round(d placement.Duration) string {
+	return time.Duration(d).Round(10 * time.Microsecond).String()
 }

@@ -44,6 +44,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/wasmpages/wasmpages/internal/benchsite"
 )
 
 // options are the command line's.
@@ -85,7 +87,7 @@ func main() {
 
 	w, err := prepare()
 	if w != nil {
-		atExit(w.remove)
+		cleanups.Add(w.remove)
 	}
 	if err != nil {
 		fail(err)
@@ -127,7 +129,7 @@ func main() {
 			fail(err)
 		}
 	}
-	cleanup()
+	cleanups.Run()
 }
 
 // child is the running mode's process.
@@ -201,7 +203,7 @@ func runModeProcess(mode, dir, out string, o options) {
 	if err != nil {
 		fail(err)
 	}
-	atExit(func() { w.log.Close() })
+	cleanups.Add(func() { w.log.Close() })
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
@@ -217,7 +219,7 @@ func runModeProcess(mode, dir, out string, o options) {
 			fail(err)
 		}
 		pprof.StartCPUProfile(f)
-		atExit(pprof.StopCPUProfile)
+		cleanups.Add(pprof.StopCPUProfile)
 	}
 	res, err := runMode(w, mode, o.n, o.c, o.together)
 	if err != nil {
@@ -230,34 +232,15 @@ func runModeProcess(mode, dir, out string, o options) {
 	if err := os.WriteFile(out, b, 0o644); err != nil {
 		fail(err)
 	}
-	cleanup()
+	cleanups.Run()
 }
 
-// cleanups remove the workspace; cleanup runs them, and fail does too.
-var (
-	cleanupMu sync.Mutex
-	cleanups  []func()
-)
-
-func atExit(f func()) {
-	cleanupMu.Lock()
-	defer cleanupMu.Unlock()
-	cleanups = append(cleanups, f)
-}
-
-func cleanup() {
-	cleanupMu.Lock()
-	defer cleanupMu.Unlock()
-	for len(cleanups) > 0 {
-		f := cleanups[len(cleanups)-1]
-		cleanups = cleanups[:len(cleanups)-1]
-		f()
-	}
-}
+// cleanups remove the workspace; fail runs them too.
+var cleanups benchsite.Cleanups
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "placement:", err)
-	cleanup()
+	cleanups.Run()
 	os.Exit(1)
 }
 

@@ -51,29 +51,19 @@ var files = []struct {
 }
 
 // cleanups stop nginx and remove the temporary directory, in reverse order;
-// cleanup runs them, after stopping wrk; fail and an interrupt run it too.
-var (
-	cleanupMu sync.Mutex
-	cleanups  []func()
-)
+// cleanup runs them after stopping wrk; fail and an interrupt run it too.
+var cleanups benchsite.Cleanups
 
-func atExit(f func()) {
-	cleanupMu.Lock()
-	defer cleanupMu.Unlock()
-	cleanups = append(cleanups, f)
-}
+// wrkMu guards wrkRunning.
+var wrkMu sync.Mutex
 
 func cleanup() {
-	cleanupMu.Lock()
-	defer cleanupMu.Unlock()
+	wrkMu.Lock()
 	if wrkRunning != nil {
 		wrkRunning.Process.Kill()
 	}
-	for len(cleanups) > 0 {
-		f := cleanups[len(cleanups)-1]
-		cleanups = cleanups[:len(cleanups)-1]
-		f()
-	}
+	wrkMu.Unlock()
+	cleanups.Run()
 }
 
 func main() {
@@ -105,7 +95,7 @@ func main() {
 	if err != nil {
 		fail(err.Error())
 	}
-	atExit(func() { os.RemoveAll(tmp) })
+	cleanups.Add(func() { os.RemoveAll(tmp) })
 	// nginx's workers run as nobody when it is started as root.
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		fail(err.Error())
@@ -288,7 +278,7 @@ http {
 	}
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
-	atExit(func() {
+	cleanups.Add(func() {
 		cmd.Process.Signal(syscall.SIGTERM) // fast shutdown of master and workers
 		select {
 		case <-exited:
@@ -403,9 +393,9 @@ var wrkRunning *exec.Cmd
 
 func runWrk(url string, d time.Duration, conns int) float64 {
 	v, err := benchsite.Wrk(url, d, conns, func(cmd *exec.Cmd) {
-		cleanupMu.Lock()
+		wrkMu.Lock()
 		wrkRunning = cmd
-		cleanupMu.Unlock()
+		wrkMu.Unlock()
 	})
 	if err != nil {
 		fail(err.Error())
