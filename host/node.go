@@ -25,7 +25,6 @@ import (
 // cluster, and what it tells the others about itself.
 type node struct {
 	cfg     *config.Node
-	out     io.Writer
 	logger  *slog.Logger
 	cache   *runtime.Cache
 	store   *store
@@ -69,7 +68,7 @@ func newNode(ctx context.Context, cfg *config.Node, out io.Writer) (*node, error
 		return nil, err
 	}
 	n := &node{
-		cfg: cfg, out: out, logger: newConsoleLogger(out).With("node", cfg.Name),
+		cfg: cfg, logger: newConsoleLogger(out).With("node", cfg.Name),
 		cache: cache, store: st, sites: newRegistry(cfg.BaseDomain),
 		signer: forward.NewSigner(secret, 0), client: forward.NewClient(forward.ClientOptions{}),
 		token: token, started: time.Now(),
