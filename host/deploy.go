@@ -129,6 +129,7 @@ func waitReady(ctx context.Context, c *adminClient, out io.Writer, project, id s
 	deadline := time.Now().Add(wait)
 	var r readiness
 	for {
+		r = readiness{} // a field an answer leaves out must not keep the last one's value
 		err := c.call(ctx, "GET", "/v1/projects/"+project+"/deployments/"+id, nil, nil, &r)
 		if err != nil {
 			return err

@@ -142,6 +142,9 @@ func (n *node) loadFromDisk(ctx context.Context) {
 func (n *node) follow(ctx context.Context, p *cluster.Project) {
 	n.followMu.Lock()
 	defer n.followMu.Unlock()
+	if w := n.wanted[p.Name]; w != nil && p.Revision < w.project.Revision {
+		return // older than what a fresh read found
+	}
 	n.wanted[p.Name] = &wanted{project: p}
 	n.followLocked(ctx, n.wanted[p.Name])
 }
@@ -187,17 +190,30 @@ func (n *node) followLocked(ctx context.Context, w *wanted) {
 }
 
 // retryFollow tries again, with a growing delay, each deployment that
-// failed to activate here and is still wanted, until ctx is done.
+// failed to activate here and is still wanted; and every few seconds it
+// reads every project's active deployment afresh, so that a watch that
+// fell behind cannot leave this node on an old deployment. It runs until
+// ctx is done.
 func (n *node) retryFollow(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
-	for {
+	for tick := 1; ; tick++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+		var fresh []*cluster.Project
+		if tick%5 == 0 {
+			fresh, _ = n.control.Projects(ctx)
+		}
 		n.followMu.Lock()
+		for _, p := range fresh {
+			if w := n.wanted[p.Name]; w == nil || w.project.Revision < p.Revision && w.project.Active.ID != p.Active.ID {
+				n.wanted[p.Name] = &wanted{project: p}
+				n.followLocked(ctx, n.wanted[p.Name])
+			}
+		}
 		for _, w := range n.wanted {
 			if w.failures > 0 && time.Now().After(w.next) {
 				n.followLocked(ctx, w)
