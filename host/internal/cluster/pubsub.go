@@ -22,11 +22,19 @@ func (c *Control) Publish(subject string, data []byte) error {
 // goroutine and in order, until ctx is done or the Control is closed. The
 // subscription survives reconnects (the NATS client restores it).
 func (c *Control) Subscribe(ctx context.Context, subject string, fn func([]byte)) error {
-	ch := make(chan []byte, 256)
+	return c.consume(ctx, subject, func(m *nats.Msg) { fn(m.Data) })
+}
+
+// consume calls fn with every message on subject, on one goroutine, until
+// ctx is done or the Control is closed. A consumer that falls behind drops
+// messages rather than block NATS: they are telemetry and explanations,
+// which the next round replaces or the asker times out on.
+func (c *Control) consume(ctx context.Context, subject string, fn func(*nats.Msg)) error {
+	ch := make(chan *nats.Msg, 256)
 	sub, err := c.nc.Subscribe(subject, func(m *nats.Msg) {
 		select {
-		case ch <- m.Data:
-		default: // a slow consumer drops telemetry rather than block NATS
+		case ch <- m:
+		default:
 		}
 	})
 	if err != nil {
@@ -39,8 +47,8 @@ func (c *Control) Subscribe(ctx context.Context, subject string, fn func([]byte)
 			return nil
 		case <-c.life.Done():
 			return nil
-		case b := <-ch:
-			fn(b)
+		case m := <-ch:
+			fn(m)
 		}
 	}
 }
@@ -73,22 +81,9 @@ func (c *Control) Gather(ctx context.Context, subject string, data []byte, want 
 // Reply answers every request on subject with fn's result, until ctx is
 // done or the Control is closed.
 func (c *Control) Reply(ctx context.Context, subject string, fn func([]byte) []byte) error {
-	ch := make(chan *nats.Msg, 64)
-	sub, err := c.nc.ChanSubscribe(subject, ch)
-	if err != nil {
-		return fmt.Errorf("answering on %s: %w", subject, err)
-	}
-	defer sub.Unsubscribe()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-c.life.Done():
-			return nil
-		case m := <-ch:
-			if m.Reply != "" {
-				m.Respond(fn(m.Data))
-			}
+	return c.consume(ctx, subject, func(m *nats.Msg) {
+		if m.Reply != "" {
+			m.Respond(fn(m.Data))
 		}
-	}
+	})
 }
