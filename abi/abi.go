@@ -43,6 +43,14 @@ var MethodBits = []struct {
 	{"PATCH", MethodPatch}, {"DELETE", MethodDelete}, {"OPTIONS", MethodOptions},
 }
 
+// SniffContentType is a flag of the status word of a response head set
+// with response_head (the status is the low 16 bits): when the head has no
+// Content-Type and the body is not empty, the host sets one from the first
+// 512 bytes of the body with the WHATWG sniffing algorithm, as Go's
+// net/http server does (http.DetectContentType). Other bits of the high
+// 16 are reserved and ErrInvalid.
+const SniffContentType uint32 = 1 << 16
+
 // Names of the host functions in ImportModule.
 const (
 	FuncRequestHead       = "request_head"

@@ -86,7 +86,9 @@
 //	response_head(head, head_len) -> 0
 //	    Sets the response's status and headers from a response head. Call it
 //	    once, before any response_body_write; a second call is ErrState.
-//	    A status outside 200..599 is ErrInvalid.
+//	    A status outside 200..599 is ErrInvalid. The high 16 bits of the
+//	    status word are flags: SniffContentType (1<<16) asks the host to set
+//	    Content-Type from the body when the head has none.
 //
 //	response_body_write(buf, buf_len) -> 0
 //	    Appends buf to the response body. ErrState before response_head;

@@ -30,10 +30,9 @@ func newServer(lookup func(ctx *fasthttp.RequestCtx) *current, maxBody int, requ
 			return
 		}
 		defer s.Release()
-		start := time.Now()
 		fn := s.Serve(ctx)
 		if requestLog != nil {
-			logRequest(requestLog, ctx, time.Since(start), fn)
+			logRequest(requestLog, ctx, time.Since(ctx.Time()), fn)
 		}
 	}
 	return &fasthttp.Server{

@@ -17,9 +17,23 @@ import (
 // headBuf is reused for every incoming request head.
 var headBuf = make([]byte, 4096)
 
+// exchange is what serving one request allocates: the request a handler
+// sees, its URL and the response writer, in one allocation. Go compiled to
+// WebAssembly runs several times slower than native code, and every
+// allocation and map operation shows in a function's throughput.
+type exchange struct {
+	req http.Request
+	url url.URL
+	w   responseWriter
+	// values backs the request's header values, one per header line,
+	// when there are few enough.
+	values [8]string
+}
+
 //go:wasmexport wasmpages_handle
 func handle() (result int32) {
-	w := &responseWriter{header: make(http.Header, 4)}
+	x := new(exchange)
+	w := &x.w
 	current.params = nil
 	defer func() {
 		if v := recover(); v != nil {
@@ -31,7 +45,7 @@ func handle() (result int32) {
 			result = 1
 		}
 	}()
-	r, err := incomingRequest()
+	r, err := incomingRequest(x)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "sdk: reading the request: %v\n", err)
 		w.fail()
@@ -52,26 +66,26 @@ func handle() (result int32) {
 }
 
 // incomingRequest builds the *http.Request a handler sees from the host's
-// request head. Go compiled to WebAssembly runs several times slower than
-// native code and every allocation counts, so the head is converted to a
-// string once and every field is a substring of it, and ordinary URLs are
-// split by hand instead of going through url.Parse.
-func incomingRequest() (*http.Request, error) {
+// request head, in x. The head is converted to a string once and every
+// field is a substring of it, and ordinary URLs are split by hand instead
+// of going through url.Parse.
+func incomingRequest(x *exchange) (*http.Request, error) {
 	b, code := readHead(&headBuf, func(p unsafe.Pointer, n uint32) int32 { return requestHead(p, n) })
 	if code < 0 {
 		return nil, &hostError{"request_head", code}
 	}
 	d := headDecoder{s: string(b)}
 	method, rawURL := d.next(), d.next()
-	header := d.header()
+	header := d.header(x.values[:0], "Host")
 	if d.err != nil {
 		return nil, d.err
 	}
-	u, requestURI, err := parseURL(rawURL)
+	u, requestURI, err := parseURL(&x.url, rawURL)
 	if err != nil {
 		return nil, err
 	}
-	r := &http.Request{
+	r := &x.req
+	*r = http.Request{
 		Method:     method,
 		URL:        u,
 		Proto:      "HTTP/1.1",
@@ -102,51 +116,93 @@ type headDecoder struct {
 	err error
 }
 
-// header decodes the name and value pairs that remain.
-func (d *headDecoder) header() http.Header {
-	header := make(http.Header, 8)
-	for d.err == nil && len(d.s) > 0 {
+// header decodes the name and value pairs that remain, leaving out the
+// header named skip (canonical) if not empty: a request's Host, which
+// net/http's server moves to Request.Host. The values share one backing
+// array, values if it has the capacity, a one-element slice each unless a
+// name repeats.
+func (d *headDecoder) header(values []string, skip string) http.Header {
+	n := d.pairs()
+	header := make(http.Header, n)
+	if n > cap(values) {
+		values = make([]string, n)
+	}
+	values = values[:n]
+	for i := 0; d.err == nil && len(d.s) > 0; i++ {
 		name, value := d.next(), d.next()
 		key := textproto.CanonicalMIMEHeaderKey(name)
-		header[key] = append(header[key], value)
+		if key == skip {
+			continue
+		}
+		vs := header[key]
+		if vs == nil {
+			vs = values[i : i : i+1]
+		}
+		header[key] = append(vs, value)
 	}
 	return header
 }
 
+// pairs counts the header pairs that remain, without decoding them; a
+// malformed head counts short and fails when decoded.
+func (d *headDecoder) pairs() int {
+	n := 0
+	for s := d.s; len(s) >= 4; n++ {
+		for range 2 {
+			if len(s) < 4 {
+				return n
+			}
+			l := uint64(uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24)
+			if l > uint64(len(s)-4) {
+				return n
+			}
+			s = s[4+l:]
+		}
+	}
+	return n
+}
+
+var (
+	errTruncated = errors.New("malformed head: truncated")
+	errPastEnd   = errors.New("malformed head: string past the end")
+)
+
 // u32 reads a little-endian u32 (a response head's status).
 func (d *headDecoder) u32() uint32 {
-	if d.err == nil && len(d.s) < 4 {
-		d.err = errors.New("malformed head: truncated")
-	}
-	if d.err != nil {
+	s := d.s
+	if d.err != nil || len(s) < 4 {
+		if d.err == nil {
+			d.err = errTruncated
+		}
 		return 0
 	}
-	v := uint32(d.s[0]) | uint32(d.s[1])<<8 | uint32(d.s[2])<<16 | uint32(d.s[3])<<24
-	d.s = d.s[4:]
-	return v
+	d.s = s[4:]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
+// next reads a string: its u32 length, then its bytes.
 func (d *headDecoder) next() string {
-	if d.err != nil {
+	s := d.s
+	if d.err != nil || len(s) < 4 {
+		if d.err == nil {
+			d.err = errTruncated
+		}
 		return ""
 	}
-	n := d.u32()
-	if d.err == nil && uint64(n) > uint64(len(d.s)) {
-		d.err = errors.New("malformed head: string past the end")
-	}
-	if d.err != nil {
+	n := uint64(uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24)
+	if n > uint64(len(s)-4) {
+		d.err = errPastEnd
 		return ""
 	}
-	v := d.s[:n]
-	d.s = d.s[n:]
-	return v
+	d.s = s[4+n:]
+	return s[4 : 4+n]
 }
 
-// parseURL splits the absolute URL the host sends into a *url.URL and the
-// request URI (path and query). URLs made only of characters that need no
-// decoding take a fast path that gives what url.Parse would; anything else
-// goes through url.Parse.
-func parseURL(raw string) (*url.URL, string, error) {
+// parseURL splits the absolute URL the host sends into a *url.URL, u
+// itself for an ordinary URL, and the request URI (path and query). URLs
+// made only of characters that need no decoding take a fast path that
+// gives what url.Parse would; anything else goes through url.Parse.
+func parseURL(u *url.URL, raw string) (*url.URL, string, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	slash := strings.IndexByte(rest, '/')
 	if !ok || slash < 0 || (scheme != "http" && scheme != "https") {
@@ -154,10 +210,11 @@ func parseURL(raw string) (*url.URL, string, error) {
 	}
 	host, uri := rest[:slash], rest[slash:]
 	path, query, _ := strings.Cut(uri, "?")
-	if !plain(host, hostChars) || !plain(path, pathChars) || strings.IndexByte(query, '#') >= 0 {
+	if !plain(host, &hostChars) || !plain(path, &pathChars) || strings.IndexByte(query, '#') >= 0 {
 		return slowURL(raw)
 	}
-	return &url.URL{Scheme: scheme, Host: host, Path: path, RawQuery: query}, uri, nil
+	*u = url.URL{Scheme: scheme, Host: host, Path: path, RawQuery: query}
+	return u, uri, nil
 }
 
 func slowURL(raw string) (*url.URL, string, error) {
@@ -182,7 +239,7 @@ func charSet(s string) (set [256]bool) {
 	return set
 }
 
-func plain(s string, set [256]bool) bool {
+func plain(s string, set *[256]bool) bool {
 	for i := 0; i < len(s); i++ {
 		if !set[s[i]] {
 			return false

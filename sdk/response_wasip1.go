@@ -27,7 +27,12 @@ type responseWriter struct {
 	err         error
 }
 
-func (w *responseWriter) Header() http.Header { return w.header }
+func (w *responseWriter) Header() http.Header {
+	if w.header == nil {
+		w.header = make(http.Header, 4)
+	}
+	return w.header
+}
 
 func (w *responseWriter) WriteHeader(status int) {
 	if w.wroteHeader {
@@ -91,10 +96,13 @@ func (w *responseWriter) sendHead() {
 		return
 	}
 	w.headSent = true
+	// Without a Content-Type, net/http sniffs one from the body; the host
+	// does the same, natively, when asked.
+	status := uint32(w.status)
 	if _, ok := w.header["Content-Type"]; !ok && len(bodyBuf) > 0 && w.header.Get("Transfer-Encoding") == "" {
-		w.header.Set("Content-Type", http.DetectContentType(bodyBuf))
+		status |= abi.SniffContentType
 	}
-	enc := encodeResponseHead(encBuf[:0], w.status, w.header)
+	enc := encodeResponseHead(encBuf[:0], status, w.header)
 	if code := responseHead(ptr(enc), uint32(len(enc))); code < 0 {
 		w.err = &hostError{"response_head", code}
 	}
@@ -126,8 +134,8 @@ func (w *responseWriter) fail() {
 	w.flush()
 }
 
-func encodeResponseHead(dst []byte, status int, header http.Header) []byte {
-	dst = append(dst, byte(status), byte(status>>8), 0, 0)
+func encodeResponseHead(dst []byte, status uint32, header http.Header) []byte {
+	dst = append(dst, byte(status), byte(status>>8), byte(status>>16), byte(status>>24))
 	for name, values := range header {
 		for _, v := range values {
 			dst = abi.AppendString(dst, name)

@@ -58,7 +58,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	d := headDecoder{s: string(b)}
 	status := d.u32()
-	header := d.header()
+	header := d.header(nil, "")
 	if d.err != nil {
 		fetchClose(h)
 		return nil, d.err

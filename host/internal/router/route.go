@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -86,20 +87,27 @@ func parseFile(rel string) (*Route, error) {
 	return r, nil
 }
 
-// splitPath splits a request path into its segments, ignoring one leading
-// and one trailing slash.
-func splitPath(p string) []string {
+// appendSegments appends the segments of a request path to dst, ignoring
+// one leading and one trailing slash.
+func appendSegments(dst []string, p string) []string {
 	p = strings.TrimPrefix(p, "/")
 	p = strings.TrimSuffix(p, "/")
 	if p == "" {
-		return nil
+		return dst
 	}
-	return strings.Split(p, "/")
+	for {
+		seg, rest, more := strings.Cut(p, "/")
+		dst = append(dst, seg)
+		if !more {
+			return dst
+		}
+		p = rest
+	}
 }
 
 // match reports whether the route matches a request path split by
-// splitPath (still percent-encoded), case-insensitively, and returns the
-// parameters. A middleware route matches a prefix of whole segments.
+// appendSegments (still percent-encoded), case-insensitively, and returns
+// the parameters. A middleware route matches a prefix of whole segments.
 func (r *Route) match(parts []string) (Params, bool) {
 	var params Params
 	i := 0
@@ -131,7 +139,7 @@ func (r *Route) match(parts []string) (Params, bool) {
 						return nil, false
 					}
 				}
-				params = append(params, Param{Name: seg.text, Values: parts[i : i+n], CatchAll: true})
+				params = append(params, Param{Name: seg.text, Values: slices.Clone(parts[i : i+n]), CatchAll: true})
 			}
 			i += n
 		}

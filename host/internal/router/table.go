@@ -113,29 +113,22 @@ type Match struct {
 	Params Params
 }
 
-// Chain is what serves a request: the middleware that applies, outermost
-// first, then the route's handler, or nil if no route matches (the asset
-// server then answers, after the middleware).
-type Chain struct {
-	Middleware []Match
-	Handler    *Match
-}
-
-// Match returns the chain for a request, as Pages' dispatch does (spec
-// §2.3): every middleware route whose path is a prefix of the request's,
-// least specific first; then the first handler route, in table order, that
-// matches it whole. A route with a method serves only that method: GET
-// does not serve HEAD.
-func (t *Table) Match(method, path string) Chain {
-	var c Chain
-	parts := splitPath(path)
+// Match appends to dst the chain that serves a request, as Pages' dispatch
+// does (spec §2.3): every middleware route whose path is a prefix of the
+// request's, least specific first; then the first handler route, in table
+// order, that matches it whole, if any (handler reports it; without one
+// the asset server answers after the middleware). A route with a method
+// serves only that method: GET does not serve HEAD.
+func (t *Table) Match(dst []Match, method, path string) (chain []Match, handler bool) {
+	var buf [16]string
+	parts := appendSegments(buf[:0], path)
 	for i := len(t.routes) - 1; i >= 0; i-- {
 		r := t.routes[i]
 		if !r.Middleware || (r.Method != "" && r.Method != method) {
 			continue
 		}
 		if params, ok := r.match(parts); ok {
-			c.Middleware = append(c.Middleware, Match{r, params})
+			dst = append(dst, Match{r, params})
 		}
 	}
 	for _, r := range t.routes {
@@ -143,15 +136,11 @@ func (t *Table) Match(method, path string) Chain {
 			continue
 		}
 		if params, ok := r.match(parts); ok {
-			c.Handler = &Match{r, params}
-			break
+			return append(dst, Match{r, params}), true
 		}
 	}
-	return c
+	return dst, false
 }
-
-// Empty reports whether nothing would run: no middleware and no handler.
-func (c Chain) Empty() bool { return len(c.Middleware) == 0 && c.Handler == nil }
 
 // Routes returns the table's routes, most specific first.
 func (t *Table) Routes() []*Route { return t.routes }

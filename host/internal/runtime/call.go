@@ -55,9 +55,10 @@ type Call struct {
 	Params []byte
 	// Chain is shared by the invocations of one request; nil for none.
 	Chain *Chain
-	// Deadline, if not zero, bounds the invocation as well as
-	// Limits.Timeout: the request's deadline, for the modules of a chain
-	// that share one time limit.
+	// Deadline, if not zero, bounds the invocation instead of
+	// Limits.Timeout, which still names the limit in errors: the
+	// request's deadline, for the modules of a chain that share one time
+	// limit.
 	Deadline time.Time
 
 	// ResponseHead is the encoded response head the guest set, or nil.
@@ -104,7 +105,7 @@ func (c *Call) Status() int {
 		return 0
 	}
 	s, _ := abi.NewDecoder(c.ResponseHead).Uint32()
-	return int(s)
+	return int(s & 0xffff)
 }
 
 // fault records that the guest passed memory outside its bounds to op and

@@ -20,10 +20,8 @@ func (m *Module) Invoke(ctx context.Context, c *Call) error {
 	// The deadline is checked by the guest's checkpoints, and by a context
 	// made only if the guest makes a subrequest: no timer per invocation.
 	c.deadline = c.Deadline
-	if c.Limits.Timeout > 0 {
-		if d := time.Now().Add(c.Limits.Timeout); c.deadline.IsZero() || d.Before(c.deadline) {
-			c.deadline = d
-		}
+	if c.deadline.IsZero() && c.Limits.Timeout > 0 {
+		c.deadline = time.Now().Add(c.Limits.Timeout)
 	}
 	c.ctx, c.cancel = ctx, nil
 	defer c.release()
@@ -58,10 +56,12 @@ func (m *Module) Invoke(ctx context.Context, c *Call) error {
 	case c.faultMsg != "":
 		// The response stands, but a guest that passed wild pointers is not
 		// trusted with another request.
+		c.finishHead()
 		m.engine.logger.Warn("discarding instance after a fault", "module", m.name, "fault", c.faultMsg)
 		m.pool.discard(context.Background(), in)
 		return nil
 	default:
+		c.finishHead()
 		m.pool.release(in)
 		return nil
 	}

@@ -1,7 +1,9 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
+	"net/http"
 
 	"github.com/tetratelabs/wazero/api"
 
@@ -49,11 +51,13 @@ var responseBodyWriteFunc = hostFunc{
 }
 
 // validResponseHead checks a response head without allocating: a status in
-// 200..599 and whole header pairs with names that are valid tokens.
+// 200..599, no flags but abi.SniffContentType, and whole header pairs with
+// names that are valid tokens.
 func validResponseHead(head []byte) bool {
 	d := abi.NewDecoder(head)
-	status, err := d.Uint32()
-	if err != nil || status < 200 || status > 599 {
+	word, err := d.Uint32()
+	status := word & 0xffff
+	if err != nil || status < 200 || status > 599 || word&^0xffff&^abi.SniffContentType != 0 {
 		return false
 	}
 	for d.More() {
@@ -106,3 +110,32 @@ var tokenChar = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// finishHead applies the flags of a successful response's head, now that
+// the body is complete, and leaves a plain status: with
+// abi.SniffContentType and no Content-Type, the sniffed one is added.
+func (c *Call) finishHead() {
+	h := c.ResponseHead
+	if len(h) < 4 || h[2]|h[3] == 0 {
+		return
+	}
+	h[2], h[3] = 0, 0
+	if len(c.ResponseBody) == 0 || hasHeader(h[4:], "Content-Type") {
+		return
+	}
+	h = abi.AppendString(h, "Content-Type")
+	c.ResponseHead = abi.AppendString(h, http.DetectContentType(c.ResponseBody))
+}
+
+// hasHeader reports whether the header pairs of a valid head name name.
+func hasHeader(pairs []byte, name string) bool {
+	d := abi.NewDecoder(pairs)
+	for d.More() {
+		n, _ := d.Bytes()
+		d.Bytes()
+		if bytes.EqualFold(n, []byte(name)) {
+			return true
+		}
+	}
+	return false
+}

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -131,7 +132,7 @@ func invoke(m *Module, method, url string, body string, lim Limits, f Fetcher) r
 	}
 	c := &Call{
 		RequestHead: abi.EncodeRequestHead(nil, &abi.RequestHead{Method: method, URL: url, Header: [][2]string{
-			{"X-Custom", "yes"}, {"Content-Length", fmt.Sprint(len(body))},
+			{"host", hostOf(url)}, {"X-Custom", "yes"}, {"Content-Length", fmt.Sprint(len(body))},
 		}}),
 		RequestBody: []byte(body),
 		Fetcher:     f,
@@ -149,6 +150,13 @@ func invoke(m *Module, method, url string, body string, lim Limits, f Fetcher) r
 		r.header.Add(kv[0], kv[1])
 	}
 	return r
+}
+
+// hostOf returns the host of an absolute URL, as the Host header says it.
+func hostOf(url string) string {
+	_, rest, _ := strings.Cut(url, "://")
+	host, _, _ := strings.Cut(rest, "/")
+	return host
 }
 
 // mustOK asserts that a plain request succeeds: after any failure, the
@@ -171,7 +179,9 @@ func TestEcho(t *testing.T) {
 		if r.status != 201 || r.body != "the body" {
 			t.Errorf("status %d body %q", r.status, r.body)
 		}
-		for k, want := range map[string]string{"X-Method": "PUT", "X-Url": "https://example.com/echo?a=1", "X-Custom": "yes"} {
+		// As in net/http, Host is Request.Host and not in the header.
+		want := map[string]string{"X-Method": "PUT", "X-Url": "https://example.com/echo?a=1", "X-Custom": "yes", "X-Host": "example.com, 0 in the header"}
+		for k, want := range want {
 			if got := r.header.Get(k); got != want {
 				t.Errorf("%s = %q, want %q", k, got, want)
 			}
@@ -186,11 +196,20 @@ func TestEcho(t *testing.T) {
 	}
 }
 
+// A handler that sets no Content-Type gets the one net/http would sniff
+// (the SDK asks the host to sniff); one it sets is kept, alone.
 func TestContentTypeSniffed(t *testing.T) {
 	m, _ := newProbe(t, Config{})
-	r := invoke(m, "GET", "http://x/", "", Limits{}, nil)
-	if ct := r.header.Get("Content-Type"); ct != "text/plain; charset=utf-8" {
-		t.Errorf("content-type %q", ct)
+	for path, want := range map[string][]string{
+		"/":      {"text/plain; charset=utf-8"},
+		"/html":  {"text/html; charset=utf-8"},
+		"/typed": {"application/json"},
+		"/empty": nil,
+	} {
+		r := invoke(m, "GET", "http://x"+path, "", Limits{}, nil)
+		if got := r.header.Values("Content-Type"); !slices.Equal(got, want) || r.status/100 != 2 {
+			t.Errorf("%s: status %d, Content-Type %q, want %q", path, r.status, got, want)
+		}
 	}
 }
 

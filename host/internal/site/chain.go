@@ -20,10 +20,12 @@ import (
 // (spec §2.3). Each module runs in its own instance; a module's next()
 // (abi.FetchNext) runs the rest of the chain while its instance waits.
 type request struct {
-	s      *Site
-	ctx    *fasthttp.RequestCtx
-	chain  []router.Match
-	shared runtime.Chain
+	s     *Site
+	ctx   *fasthttp.RequestCtx
+	chain []router.Match
+	// chainBuf holds chain when it is short, saving an allocation.
+	chainBuf [4]router.Match
+	shared   runtime.Chain
 	// failed is set once a module of the chain failed, for
 	// passThroughOnException; a time limit is not a failure it covers.
 	failed bool
@@ -31,7 +33,7 @@ type request struct {
 	// time limit.
 	deadline time.Time
 	// route is the method and resolved pathname that chose the chain, as
-	// a forward names it.
+	// a forward names it; set only on a site with a Remote.
 	route string
 	// placement is the x-placement of the responses: where the deepest
 	// module that answered ran.
@@ -49,12 +51,18 @@ type request struct {
 // another node starts at position fw.Chain, with the chain's shared state
 // as the ingress left it.
 func (s *Site) serveChain(ctx *fasthttp.RequestCtx, pathname string, chain []router.Match, body []byte, fw *forward.Envelope) {
-	arrived := time.Now()
-	r := &request{s: s, ctx: ctx, chain: chain, placement: s.header, ingress: s.opts.Region}
-	r.route = string(ctx.Method()) + " " + pathname
+	arrived := ctx.Time() // when fasthttp began the request
+	if arrived.IsZero() {
+		arrived = time.Now()
+	}
+	r := &request{s: s, ctx: ctx, placement: s.header, ingress: s.opts.Region}
+	r.chain = append(r.chainBuf[:0], chain...)
+	if s.opts.Remote != nil {
+		r.route = string(ctx.Method()) + " " + pathname
+	}
 	r.shared.NoPassThrough = s.worker != nil // not in advanced mode (spec §2.5)
 	if s.limits.Timeout > 0 {
-		r.deadline = time.Now().Add(s.limits.Timeout)
+		r.deadline = arrived.Add(s.limits.Timeout)
 	}
 	start := 0
 	if fw != nil {
@@ -141,7 +149,10 @@ func (r *request) serve(i int, head, body []byte, resp *fasthttp.Response) error
 	c.Fetcher = chainFetcher{r: r, next: i + 1, head: head, run: run}
 	c.Limits = s.limits
 	c.Deadline = r.deadline
-	start := time.Now()
+	var start time.Time
+	if run != nil {
+		start = time.Now()
+	}
 	err := s.modules[match.Route.Module].Invoke(context.Background(), c)
 	if run != nil {
 		run.Exec = time.Since(start)

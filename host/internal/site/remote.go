@@ -14,6 +14,7 @@ import (
 	"github.com/wasmpages/wasmpages/abi"
 	"github.com/wasmpages/wasmpages/host/internal/assets"
 	"github.com/wasmpages/wasmpages/host/internal/forward"
+	"github.com/wasmpages/wasmpages/host/internal/router"
 	"github.com/wasmpages/wasmpages/host/internal/runtime"
 )
 
@@ -146,7 +147,8 @@ const maxForward = 15 * time.Minute
 // flagged for the ingress, whose asset server answers it.
 func (s *Site) ServeForwarded(ctx *fasthttp.RequestCtx, env *forward.Envelope, body []byte) {
 	method, route, _ := strings.Cut(env.Route, " ")
-	chain := s.chainFor([]byte(method), route)
+	var chainBuf [4]router.Match
+	chain := s.chainFor(chainBuf[:0], []byte(method), route)
 	if env.Chain > len(chain) {
 		ctx.Error("forwarded chain position out of range", fasthttp.StatusBadRequest)
 		return

@@ -19,7 +19,8 @@ import (
 func (s *Site) Serve(ctx *fasthttp.RequestCtx) (function bool) {
 	var buf [256]byte
 	path := string(assets.AppendPathname(buf[:0], ctx.URI().PathOriginal()))
-	chain := s.chainFor(ctx.Method(), path)
+	var chainBuf [4]router.Match
+	chain := s.chainFor(chainBuf[:0], ctx.Method(), path)
 	if chain == nil {
 		s.assets.Serve(&ctx.Request, &ctx.Response)
 		return false
@@ -34,22 +35,19 @@ func (s *Site) Serve(ctx *fasthttp.RequestCtx) (function bool) {
 	return true
 }
 
-// chainFor returns the modules a request runs through, in order, or nil
-// when _routes.json or the route table send it to the asset server.
-func (s *Site) chainFor(method []byte, path string) []router.Match {
+// chainFor returns the modules a request runs through, in order, in dst's
+// array if it has room, or nil when _routes.json or the route table send
+// it to the asset server.
+func (s *Site) chainFor(dst []router.Match, method []byte, path string) []router.Match {
 	if s.include != nil && !s.include.Match(path) {
 		return nil
 	}
 	if s.worker != nil {
 		return s.worker
 	}
-	c := s.routes.Match(string(method), path)
-	if c.Empty() {
+	chain, _ := s.routes.Match(dst, string(method), path)
+	if len(chain) == 0 {
 		return nil
-	}
-	chain := c.Middleware
-	if c.Handler != nil {
-		chain = append(chain, *c.Handler)
 	}
 	return chain
 }
@@ -127,8 +125,10 @@ type placementHeader struct{ value []byte }
 
 func newPlacementHeader(v string) placementHeader { return placementHeader{[]byte(v)} }
 
-var placementName = []byte("x-placement")
+// placementName is in the form fasthttp normalizes header names to, so
+// that setting it skips the normalizing.
+var placementName = []byte("X-Placement")
 
 func (p placementHeader) set(resp *fasthttp.Response) {
-	resp.Header.SetBytesKV(placementName, p.value)
+	resp.Header.SetCanonical(placementName, p.value)
 }

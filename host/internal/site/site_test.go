@@ -33,7 +33,7 @@ var testCache = func() *runtime.Cache {
 
 // project writes a project into a temporary directory: files maps paths to
 // contents, or to "guest:NAME" for the test guest testdata/NAME.
-func project(t *testing.T, files map[string]string) string {
+func project(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	files["pages.toml"] = "name = \"t\"\npages_build_output_dir = \"public\"\ncompatibility_date = \"2026-11-01\"\n"
@@ -56,7 +56,7 @@ func project(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-func load(t *testing.T, dir string) (*Site, error) {
+func load(t testing.TB, dir string) (*Site, error) {
 	t.Helper()
 	p, err := config.Load(dir)
 	if err != nil {

@@ -28,6 +28,7 @@ func init() {
 			w.Header().Set("X-Method", r.Method)
 			w.Header().Set("X-Url", r.URL.String())
 			w.Header().Set("X-Custom", r.Header.Get("X-Custom"))
+			w.Header().Set("X-Host", fmt.Sprintf("%s, %d in the header", r.Host, len(r.Header.Values("Host"))))
 			w.Header().Set("X-Hits", strconv.Itoa(hits))
 			w.WriteHeader(201)
 			w.Write(body)
@@ -73,6 +74,13 @@ func init() {
 			}
 			b, _ := io.ReadAll(resp.Body)
 			fmt.Fprintf(w, "%d %s", resp.StatusCode, b)
+		case "/html":
+			fmt.Fprint(w, "<!DOCTYPE html><p>sniffed")
+		case "/typed":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"typed":true}`)
+		case "/empty":
+			w.WriteHeader(http.StatusNoContent)
 		case "/big":
 			n, _ := strconv.Atoi(q.Get("n"))
 			w.Write([]byte(strings.Repeat("x", n)))
