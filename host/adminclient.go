@@ -117,7 +117,7 @@ func Rollback(ctx context.Context, o AdminOptions, project, id string) error {
 		return err
 	}
 	fmt.Fprintf(o.Out, "rolled %s back to deployment %s\n", project, res.Deployment.ID)
-	return waitReady(ctx, c, o.Out, project, res.Deployment.ID, 2*time.Minute)
+	return waitReady(ctx, c, o.Out, project, res.Deployment.Key(), 2*time.Minute)
 }
 
 // Status prints the cluster: each region's nodes and what they serve, and

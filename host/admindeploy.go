@@ -1,6 +1,7 @@
 package host
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -25,6 +26,9 @@ type deployResult struct {
 	URL        string             `json:"url"`
 	// Unchanged is set when the deployment was already active.
 	Unchanged bool `json:"unchanged,omitempty"`
+	// Secrets names the deployment's secrets; their values never leave
+	// the nodes.
+	Secrets []string `json:"secrets,omitempty"`
 }
 
 // handleDeploy receives a bundle, checks it as every node will (it unpacks,
@@ -55,8 +59,18 @@ func (n *node) handleDeploy(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, fmt.Errorf("the bundle changed in transit: its id is %s, the client computed %s", id, want))
 		return
 	}
-	if prev != nil && prev.Active.ID == id {
-		writeJSON(w, http.StatusOK, deployResult{Project: name, Deployment: prev.Active, URL: n.projectURL(name), Unchanged: true})
+	change, err := decodeSecretsChange(r.Header.Get(headerSecrets))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	sealed, names, err := n.nextSecrets(prev, name, id, change)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	if prev != nil && prev.Active.ID == id && bytes.Equal(prev.Active.Secrets, sealed) {
+		writeJSON(w, http.StatusOK, deployResult{Project: name, Deployment: prev.Active, URL: n.projectURL(name), Unchanged: true, Secrets: names})
 		return
 	}
 	if err := n.check(ctx, name, id, file); err != nil {
@@ -75,13 +89,13 @@ func (n *node) handleDeploy(w http.ResponseWriter, r *http.Request) {
 		writeError(w, controlStatus(err), fmt.Errorf("storing the bundle: %w", err))
 		return
 	}
-	d := cluster.Deployment{ID: id, Created: time.Now().UTC(), Size: size, Source: r.Header.Get("X-Deploy-Source")}
+	d := cluster.Deployment{ID: id, Created: time.Now().UTC(), Size: size, Source: r.Header.Get("X-Deploy-Source"), Secrets: sealed}
 	if err := n.activate(ctx, name, d, rev); err != nil {
 		writeError(w, controlStatus(err), err)
 		return
 	}
-	n.logger.Info("deployed", "project", name, "deployment", short(id), "size", size)
-	writeJSON(w, http.StatusCreated, deployResult{Project: name, Deployment: d, URL: n.projectURL(name)})
+	n.logger.Info("deployed", "project", name, "deployment", short(id), "size", size, "secrets", len(names))
+	writeJSON(w, http.StatusCreated, deployResult{Project: name, Deployment: d, URL: n.projectURL(name), Secrets: names})
 }
 
 // errTooLarge is a bundle over the limit.
@@ -144,7 +158,7 @@ func (n *node) check(ctx context.Context, project, id, file string) error {
 	if m.Project != project {
 		return fmt.Errorf("the bundle is of project %q, not %q: deploy it to its own project", m.Project, project)
 	}
-	s, _, err := n.openSite(ctx, dir, id)
+	s, _, err := n.openSite(ctx, dir, id, nil)
 	if err != nil {
 		return err
 	}
@@ -172,7 +186,7 @@ func (n *node) activate(ctx context.Context, name string, d cluster.Deployment, 
 		return err
 	})
 	if errors.Is(err, cluster.ErrConflict) && tries > 1 {
-		if p, perr := n.control.Project(ctx, name); perr == nil && p.Active.ID == d.ID {
+		if p, perr := n.control.Project(ctx, name); perr == nil && p.Active.Key() == d.Key() {
 			return nil
 		}
 	}

@@ -37,8 +37,8 @@ func siteProject(t testing.TB, version, extra string) string {
 
 // echoed is what testdata/echo answers.
 type echoed struct {
-	Version, Method, URL, Host, SHA256, Data, Header string
-	Length                                           int64
+	Version, Secret, Method, URL, Host, SHA256, Data, Header string
+	Length                                                   int64
 }
 
 func getEcho(t testing.TB, n *clustertest.Node) (echoed, *http.Response) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wasmpages/wasmpages/host/internal/bundle"
 	"github.com/wasmpages/wasmpages/host/internal/config"
+	"github.com/wasmpages/wasmpages/host/internal/secrets"
 	"github.com/wasmpages/wasmpages/host/internal/site"
 )
 
@@ -29,6 +30,12 @@ type DeployOptions struct {
 	// Wait is how long to wait for every live node to serve the new
 	// deployment; default 2 minutes.
 	Wait time.Duration
+	// Secrets are set on the new deployment, which keeps the active
+	// deployment's others but DropSecrets; with ReplaceSecrets, it has
+	// Secrets alone.
+	Secrets        map[string]string
+	DropSecrets    []string
+	ReplaceSecrets bool
 }
 
 // Deploy builds a project, checks it as a node will (pages.toml, every
@@ -37,6 +44,19 @@ type DeployOptions struct {
 // prints the deployment id, the URL and each region's state.
 func Deploy(ctx context.Context, o DeployOptions) error {
 	c, err := newAdminClient(o.AdminOptions)
+	if err != nil {
+		return err
+	}
+	change := secretsChange{Set: o.Secrets, Drop: o.DropSecrets, Replace: o.ReplaceSecrets}
+	if err := secrets.Check(change.Set); err != nil {
+		return err
+	}
+	for _, name := range change.Drop {
+		if err := secrets.CheckName(name); err != nil {
+			return err
+		}
+	}
+	secretsHeader, err := change.encode()
 	if err != nil {
 		return err
 	}
@@ -68,11 +88,15 @@ func Deploy(ctx context.Context, o DeployOptions) error {
 	host, _ := os.Hostname()
 	up := newProgress(o.Out, "uploading", size, f)
 	var res deployResult
-	err = c.call(ctx, "POST", "/v1/projects/"+p.Name+"/deployments", up, http.Header{
+	header := http.Header{
 		"Content-Type":    {"application/octet-stream"},
 		"X-Bundle-Id":     {id},
 		"X-Deploy-Source": {"deploy from " + host},
-	}, &res)
+	}
+	if !change.empty() {
+		header.Set(headerSecrets, secretsHeader)
+	}
+	err = c.call(ctx, "POST", "/v1/projects/"+p.Name+"/deployments", up, header, &res)
 	up.finish()
 	var ae *adminError
 	if errors.As(err, &ae) && ae.Status == http.StatusConflict {
@@ -86,8 +110,11 @@ func Deploy(ctx context.Context, o DeployOptions) error {
 	} else {
 		fmt.Fprintf(o.Out, "deployment %s is active\n", id)
 	}
+	if len(res.Secrets) > 0 {
+		fmt.Fprintf(o.Out, "secrets: %s\n", strings.Join(res.Secrets, ", "))
+	}
 	fmt.Fprintf(o.Out, "url: %s\n", res.URL)
-	return waitReady(ctx, c, o.Out, p.Name, id, o.Wait)
+	return waitReady(ctx, c, o.Out, p.Name, res.Deployment.Key(), o.Wait)
 }
 
 // checkProject loads a built project as a node would and returns its

@@ -18,6 +18,7 @@ import (
 	"github.com/wasmpages/wasmpages/host/internal/forward"
 	"github.com/wasmpages/wasmpages/host/internal/metrics"
 	"github.com/wasmpages/wasmpages/host/internal/runtime"
+	"github.com/wasmpages/wasmpages/host/internal/secrets"
 	"github.com/wasmpages/wasmpages/host/internal/site"
 )
 
@@ -32,6 +33,7 @@ type node struct {
 	control *cluster.Control
 	signer  *forward.Signer
 	client  *forward.Client
+	box     *secrets.Box // opens the deployments' secrets
 	token   []byte
 	started time.Time
 	fleet   *fleet
@@ -67,9 +69,13 @@ func newNode(ctx context.Context, cfg *config.Node, out io.Writer) (*node, error
 	if err != nil {
 		return nil, err
 	}
+	box, err := secrets.NewBox(secret)
+	if err != nil {
+		return nil, err
+	}
 	n := &node{
 		cfg: cfg, logger: newConsoleLogger(out).With("node", cfg.Name),
-		cache: cache, store: st, sites: newRegistry(cfg.BaseDomain),
+		cache: cache, store: st, sites: newRegistry(cfg.BaseDomain), box: box,
 		signer: forward.NewSigner(secret, 0), client: forward.NewClient(forward.ClientOptions{}),
 		token: token, started: time.Now(),
 		ready: map[string]string{}, failed: map[string]string{},
@@ -127,9 +133,9 @@ func (n *node) loadFromDisk(ctx context.Context) {
 		n.logger.Error("reading the active deployments", "err", err)
 		return
 	}
-	for project, id := range active {
-		if err := n.load(ctx, project, id); err != nil {
-			n.logger.Error("loading a deployment kept on disk", "project", project, "deployment", id, "err", err)
+	for project, d := range active {
+		if err := n.load(ctx, project, d); err != nil {
+			n.logger.Error("loading a deployment kept on disk", "project", project, "deployment", d.ID, "err", err)
 		}
 	}
 }
@@ -159,24 +165,24 @@ type wanted struct {
 
 func (n *node) followLocked(ctx context.Context, w *wanted) {
 	p := w.project
-	id := p.Active.ID
+	id, key := p.Active.ID, p.Active.Key()
 	if c := n.sites.project(p.Name); c != nil {
-		if s := c.p.Load(); s != nil && s.Deployment() == id {
+		if s := c.p.Load(); s != nil && s.Deployment() == key {
 			w.failures = 0
-			n.setState(p.Name, id, nil)
+			n.setState(p.Name, key, nil)
 			return
 		}
 	}
 	err := n.fetch(ctx, p.Name, id)
 	if err == nil {
-		err = n.load(ctx, p.Name, id)
+		err = n.load(ctx, p.Name, p.Active)
 	}
 	if err != nil {
 		w.failures++
 		w.next = time.Now().Add(min(time.Second<<min(w.failures, 6), time.Minute))
 		n.logger.Error("activating a deployment failed; the previous one keeps serving", "project", p.Name, "deployment", short(id),
 			"retry in", time.Until(w.next).Round(time.Second), "err", err)
-		n.setState(p.Name, id, err)
+		n.setState(p.Name, key, err)
 		return
 	}
 	w.failures = 0
@@ -209,7 +215,7 @@ func (n *node) retryFollow(ctx context.Context) {
 		}
 		n.followMu.Lock()
 		for _, p := range fresh {
-			if w := n.wanted[p.Name]; w == nil || w.project.Revision < p.Revision && w.project.Active.ID != p.Active.ID {
+			if w := n.wanted[p.Name]; w == nil || w.project.Revision < p.Revision && w.project.Active.Key() != p.Active.Key() {
 				n.wanted[p.Name] = &wanted{project: p}
 				n.followLocked(ctx, n.wanted[p.Name])
 			}
@@ -253,10 +259,16 @@ func (n *node) fetch(ctx context.Context, project, id string) error {
 // telemetrySubject is where nodes share their probes.
 const telemetrySubject = "wasmpages.telemetry"
 
-// load loads a deployment from disk and makes it the project's active one.
-func (n *node) load(ctx context.Context, project, id string) error {
+// load loads a deployment from disk, with its secrets, and makes it the
+// project's active one.
+func (n *node) load(ctx context.Context, project string, d cluster.Deployment) error {
 	start := time.Now()
-	s, pl, err := n.openSite(ctx, n.store.deployment(project, id), id)
+	env, err := n.box.Open(project, d.ID, d.Secrets)
+	if err != nil {
+		return err
+	}
+	key := d.Key()
+	s, pl, err := n.openSite(ctx, n.store.deployment(project, d.ID), key, env)
 	if err != nil {
 		return err
 	}
@@ -266,25 +278,26 @@ func (n *node) load(ctx context.Context, project, id string) error {
 	}
 	n.sites.swap(project, s)
 	n.fleet.setPlacer(pl)
-	if err := n.store.setActive(project, id); err != nil {
+	if err := n.store.setActive(project, d); err != nil {
 		n.logger.Warn("recording the active deployment", "project", project, "err", err)
 	}
-	n.setState(project, id, nil)
-	n.logger.Info("deployment active", "project", project, "deployment", short(id), "took", time.Since(start).Round(time.Millisecond))
+	n.setState(project, key, nil)
+	n.logger.Info("deployment active", "project", project, "deployment", short(d.ID), "secrets", len(env), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
 // openSite loads a deployment directory as a site of this node, with the
-// placer of its modules.
-func (n *node) openSite(ctx context.Context, dir, id string) (*site.Site, *placer, error) {
+// placer of its modules. key is the deployment's (cluster.Deployment.Key),
+// env its secrets.
+func (n *node) openSite(ctx context.Context, dir, key string, env map[string]string) (*site.Site, *placer, error) {
 	p, err := config.Load(dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	pl := newPlacer(n.fleet, p, id)
+	pl := newPlacer(n.fleet, p, key)
 	s, err := site.Load(ctx, site.Options{
 		Dir: dir, Project: p, Region: n.cfg.Region, Cache: n.cache, Logger: n.logger,
-		Deployment: id, Remote: pl.remote(n.signer, n.client),
+		Deployment: key, Secrets: env, Remote: pl.remote(n.signer, n.client),
 	})
 	return s, pl, err
 }

@@ -33,7 +33,7 @@ func printStatus(out io.Writer, st *status) {
 		ready, behind := 0, ""
 		for _, m := range nodes {
 			switch {
-			case m.Ready[p.Name] == p.Active.ID:
+			case m.Ready[p.Name] == p.Active.Key():
 				ready++
 			case m.Failed[p.Name] != "":
 				behind += fmt.Sprintf("\n    %s (%s): failed: %s", m.Node, m.Region, m.Failed[p.Name])

@@ -1,6 +1,8 @@
 package host
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,16 +10,19 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/wasmpages/wasmpages/host/internal/cluster"
 )
 
 // store keeps a node's deployments on local disk, so that it serves them
 // right after a restart and while the control plane is unreachable:
 //
 //	<data>/deployments/<project>/<id>/   an unpacked bundle
-//	<data>/active/<project>              the id of the deployment served
+//	<data>/active/<project>              the deployment served (JSON), its
+//	                                     secrets sealed as in the control plane
 //
 // The active file is replaced atomically (written aside, then renamed), so a
-// crash leaves the old id or the new one.
+// crash leaves the old deployment or the new one.
 type store struct {
 	dir string
 }
@@ -62,22 +67,27 @@ func (s *store) adopt(project, id, dir string) error {
 }
 
 // setActive records the deployment a project serves.
-func (s *store) setActive(project, id string) error {
+func (s *store) setActive(project string, d cluster.Deployment) error {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
 	name := filepath.Join(s.dir, "active", project)
 	tmp := name + ".tmp"
-	if err := os.WriteFile(tmp, []byte(id+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
 		return err
 	}
 	return os.Rename(tmp, name)
 }
 
-// active returns the deployment each project served last, by project.
-func (s *store) active() (map[string]string, error) {
+// active returns the deployment each project served last, by project. An
+// active file of an older version holds only the deployment's id.
+func (s *store) active() (map[string]cluster.Deployment, error) {
 	entries, err := os.ReadDir(filepath.Join(s.dir, "active"))
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]string{}
+	out := map[string]cluster.Deployment{}
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), ".tmp") {
 			continue
@@ -86,7 +96,13 @@ func (s *store) active() (map[string]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[e.Name()] = strings.TrimSpace(string(b))
+		var d cluster.Deployment
+		if b = bytes.TrimSpace(b); !bytes.HasPrefix(b, []byte("{")) {
+			d.ID = string(b)
+		} else if err := json.Unmarshal(b, &d); err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Join(s.dir, "active", e.Name()), err)
+		}
+		out[e.Name()] = d
 	}
 	return out, nil
 }

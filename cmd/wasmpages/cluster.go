@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/wasmpages/wasmpages/host"
@@ -40,13 +41,25 @@ func adminFlags(fs *flag.FlagSet, stdout io.Writer) func() host.AdminOptions {
 }
 
 func runDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("deploy", "deploy [DIR] --to URL [--token TOKEN]\n\nBuilds the project in DIR (default: the current directory), checks it, uploads it\nto a node of the cluster and waits until every live node serves it.", stderr)
+	fs := newFlags("deploy", "deploy [DIR] --to URL [--token TOKEN] [--secret NAME]... [--drop-secret NAME]...\n\nBuilds the project in DIR (default: the current directory), checks it, uploads it\nto a node of the cluster and waits until every live node serves it.\n\nSecrets are environment variables of the functions that never enter the bundle:\n--secret NAME takes NAME's value from this command's environment. The new\ndeployment keeps the active one's other secrets; --drop-secret removes one,\n--replace-secrets all but those set (after a new cluster secret, for one). Nodes\nseal them under the cluster secret before they reach the control plane.", stderr)
 	admin := adminFlags(fs, stdout)
 	dataDir := fs.String("data-dir", "", "where compiled modules are cached (default: the user cache directory)")
 	wait := fs.Duration("wait", 2*time.Minute, "how long to wait for every node to serve the new deployment")
+	var set, drop nameList
+	fs.Var(&set, "secret", "set the secret NAME from the environment variable NAME (repeatable)")
+	fs.Var(&drop, "drop-secret", "remove the secret NAME (repeatable)")
+	replace := fs.Bool("replace-secrets", false, "keep none of the active deployment's secrets: only those set with --secret")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	secrets := map[string]string{}
+	for _, name := range set {
+		v, ok := os.LookupEnv(name)
+		if !ok {
+			return fmt.Errorf("--secret %s: the environment has no %s; export it first (its value is read from there, never from the command line)", name, name)
+		}
+		secrets[name] = v
 	}
 	if len(pos) > 1 {
 		fmt.Fprintf(stderr, "wasmpages deploy: one project directory at most, got %d\n", len(pos))
@@ -57,7 +70,7 @@ func runDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(pos) == 1 {
 		dir = pos[0]
 	}
-	return host.Deploy(ctx, host.DeployOptions{AdminOptions: admin(), Dir: dir, DataDir: *dataDir, Wait: *wait})
+	return host.Deploy(ctx, host.DeployOptions{AdminOptions: admin(), Dir: dir, DataDir: *dataDir, Wait: *wait, Secrets: secrets, DropSecrets: drop, ReplaceSecrets: *replace})
 }
 
 // projectArgs parses a command whose positionals are a project and, when
@@ -123,3 +136,9 @@ func runPlacement(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	return host.Placement(ctx, admin(), pos[0])
 }
+
+// nameList is a repeatable flag of names.
+type nameList []string
+
+func (l *nameList) String() string     { return strings.Join(*l, ",") }
+func (l *nameList) Set(v string) error { *l = append(*l, v); return nil }

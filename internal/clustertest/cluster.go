@@ -51,7 +51,9 @@ type Node struct {
 	// Admin is the admin API's URL.
 	Admin  string
 	Config string
-	c      *Cluster
+	// DataDir is the node's data directory.
+	DataDir string
+	c       *Cluster
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -129,6 +131,7 @@ func StartWith(tb testing.TB, opts Options, regions ...string) *Cluster {
 			ClusterURL: fmt.Sprintf("http://127.0.0.1:%d", p[1]),
 			Admin:      fmt.Sprintf("http://127.0.0.1:%d", p[2]),
 			Config:     filepath.Join(c.dir, region+".toml"),
+			DataDir:    filepath.Join(c.dir, region+"-data"),
 		}
 		var routes []string
 		for j := range regions {
@@ -158,7 +161,7 @@ token_file = %q
 listen = "127.0.0.1:%d"
 cluster_listen = "127.0.0.1:%d"
 routes = [%s]
-`, region, n.Name, filepath.Join(c.dir, region+"-data"), BaseDomain, p[0], tlsKeys(opts), p[1], n.ClusterURL, secret, p[2], token, p[3], p[4], strings.Join(routes, ", "))
+`, region, n.Name, n.DataDir, BaseDomain, p[0], tlsKeys(opts), p[1], n.ClusterURL, secret, p[2], token, p[3], p[4], strings.Join(routes, ", "))
 		if err := os.WriteFile(n.Config, []byte(toml), 0o644); err != nil {
 			tb.Fatal(err)
 		}
@@ -316,10 +319,16 @@ func (n *Node) AdminCall(tb testing.TB, method, path string, body io.Reader) (in
 // environment and returns what it printed and its exit code.
 func (c *Cluster) CLI(tb testing.TB, args ...string) (string, int) {
 	tb.Helper()
+	return c.CLIEnv(tb, nil, args...)
+}
+
+// CLIEnv is CLI with env (NAME=value) added to the command's environment.
+func (c *Cluster) CLIEnv(tb testing.TB, env []string, args ...string) (string, int) {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, Binary(tb), args...)
-	cmd.Env = append(os.Environ(), "WASMPAGES_TOKEN="+c.Token)
+	cmd.Env = append(append(os.Environ(), "WASMPAGES_TOKEN="+c.Token), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()

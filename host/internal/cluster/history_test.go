@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -50,7 +51,7 @@ func TestNextHistory(t *testing.T) {
 			if got := deploymentIDs(dropped); !slices.Equal(got, tt.wantDropped) {
 				t.Errorf("dropped %v, want %v", got, tt.wantDropped)
 			}
-			if !slices.Equal(tt.history, before) {
+			if !reflect.DeepEqual(tt.history, before) {
 				t.Error("nextHistory changed its argument")
 			}
 		})

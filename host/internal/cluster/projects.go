@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wasmpages/wasmpages/host/internal/secrets"
 )
 
 // Deployment is one immutable deployment of a project, as the control plane
@@ -25,6 +27,20 @@ type Deployment struct {
 	// Source says where the deployment came from, e.g. "deploy from host X"
 	// or "rollback to <id>".
 	Source string `json:"source,omitempty"`
+	// Secrets are the deployment's secrets as the nodes sealed them
+	// (host/internal/secrets): never in clear text here. Deploying the
+	// same bundle with other secrets replaces this deployment's entry.
+	Secrets []byte `json:"secrets,omitempty"`
+}
+
+// Key names what a node serves for d: its bundle, and the version of its
+// secrets when it has any, so that new secrets for the same bundle are a
+// change every node follows.
+func (d Deployment) Key() string {
+	if v := secrets.Version(d.Secrets); v != "" {
+		return d.ID + "." + v
+	}
+	return d.ID
 }
 
 // Project is a project's state in the control plane: the KV entry of the

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -47,7 +48,7 @@ func TestProjects(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Revision != p.Revision || got.Active != p.Active || len(got.History) != 1 {
+		if got.Revision != p.Revision || !reflect.DeepEqual(got.Active, p.Active) || len(got.History) != 1 {
 			t.Fatalf("read back %+v, want %+v", got, p)
 		}
 		blog = got

@@ -1,6 +1,6 @@
 // Command echo is a test function for clusters: it answers with what it
-// got (method, URL, the body's length and SHA-256, the chain's data) and
-// its VERSION var, after sleeping ?sleep= ms.
+// got (method, URL, the body's length and SHA-256, the chain's data), its
+// VERSION var and its API_KEY secret, after sleeping ?sleep= ms.
 package main
 
 import (
@@ -26,6 +26,7 @@ func init() {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{
 			"version": os.Getenv("VERSION"),
+			"secret":  os.Getenv("API_KEY"),
 			"method":  r.Method,
 			"url":     r.URL.String(),
 			"host":    r.Host,
