@@ -90,8 +90,13 @@ func newNode(ctx context.Context, cfg *config.Node, out io.Writer) (*node, error
 	if len(cfg.NATS.Routes) == 0 {
 		clusterListen = ""
 	}
+	routeTLS, err := routeTLS(cfg.NATS)
+	if err != nil {
+		n.sites.close()
+		return nil, err
+	}
 	n.control, err = cluster.Start(ctx, cluster.Options{
-		Node: cfg.Name, Region: cfg.Region,
+		Node: cfg.Name, Region: cfg.Region, RouteTLS: routeTLS,
 		Listen: cfg.NATS.Listen, ClusterListen: clusterListen, Routes: cfg.NATS.Routes,
 		StoreDir: filepath.Join(cfg.DataDir, "nats"), Secret: secret, URL: cfg.NATS.URL,
 		Logger: n.logger,

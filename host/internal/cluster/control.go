@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -56,6 +57,12 @@ type Options struct {
 	// a single node without one gets a random secret, so only this process
 	// can use its server.
 	Secret []byte
+
+	// RouteTLS, if not nil, puts the routes between embedded servers under
+	// TLS verified both ways: its Certificates are this server's, its
+	// RootCAs the authorities that signed every node's certificate. The
+	// route credentials derived from Secret are still required.
+	RouteTLS *tls.Config
 
 	// URL is an external NATS cluster, "nats://[user:pass@]host:port", comma
 	// separated for several servers. When set no server is embedded, the
@@ -320,8 +327,11 @@ func (o *Options) validate() error {
 		if len(o.Secret) == 0 {
 			bad("secret: a cluster secret is required to cluster nodes")
 		}
-	} else if o.ClusterListen != "" || len(o.Routes) > 0 || o.StoreDir != "" || o.Listen != "" {
-		bad("url %s: an external NATS cluster excludes listen, cluster listen, routes and store dir", redactURL(o.URL))
+	} else if o.ClusterListen != "" || len(o.Routes) > 0 || o.StoreDir != "" || o.Listen != "" || o.RouteTLS != nil {
+		bad("url %s: an external NATS cluster excludes listen, cluster listen, routes, route TLS and store dir", redactURL(o.URL))
+	}
+	if t := o.RouteTLS; t != nil && (len(t.Certificates) == 0 || t.RootCAs == nil) {
+		bad("route TLS: needs this server's certificate and the authorities of its peers'")
 	}
 	if o.Replicas < 1 || o.Replicas > 5 {
 		bad("replicas %d: must be between 1 and 5", o.Replicas)

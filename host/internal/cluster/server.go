@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -32,6 +33,9 @@ const (
 	routeLabel  = "wasmpages nats route password v1"
 	clientLabel = "wasmpages nats client token v1"
 )
+
+// routeTLSTimeout bounds a route's TLS handshake.
+const routeTLSTimeout = 5 * time.Second
 
 // startWait bounds how long Start waits for the embedded server to listen.
 const startWait = 10 * time.Second
@@ -131,6 +135,14 @@ func serverOptions(o Options) (*server.Options, error) {
 		// Clients connect to their own node's server; they need no list of
 		// the others.
 		NoAdvertise: true,
+	}
+	if o.RouteTLS != nil {
+		tc := o.RouteTLS.Clone()
+		tc.MinVersion = tls.VersionTLS12
+		tc.ClientAuth = tls.RequireAndVerifyClientCert
+		tc.ClientCAs = tc.RootCAs
+		so.Cluster.TLSConfig = tc
+		so.Cluster.TLSTimeout = routeTLSTimeout.Seconds()
 	}
 	for _, r := range o.Routes {
 		u, err := routeURL(r, routeUser, pass)

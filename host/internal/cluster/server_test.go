@@ -119,16 +119,7 @@ func TestWrongSecretIsRefused(t *testing.T) {
 	for _, c := range nodes {
 		heartbeat(t, c, Member{ClusterURL: "https://" + c.node + ".test"})
 	}
-	eventually(t, 20*time.Second, func() error {
-		ms, err := n1.Members(ctx)
-		if err != nil {
-			return err
-		}
-		if got := nodeNames(ms); !slices.Equal(got, []string{"node1", "node2"}) {
-			return fmt.Errorf("node1 lists members %v, want [node1 node2]", got)
-		}
-		return nil
-	})
+	wantMembers(t, n1, "node1", "node2")
 	if names := routeNames(t, n1.srv); slices.Contains(names, "node3") || !slices.Contains(names, "node2") {
 		t.Errorf("node1's server routes to %v, want node2 and not node3", names)
 	}
@@ -142,6 +133,21 @@ func TestWrongSecretIsRefused(t *testing.T) {
 	if err != nil && !strings.Contains(err.Error(), "same cluster secret") {
 		t.Errorf("error %q does not mention the secret", err)
 	}
+}
+
+// wantMembers waits until c lists the members named want.
+func wantMembers(t *testing.T, c *Control, want ...string) {
+	t.Helper()
+	eventually(t, 20*time.Second, func() error {
+		ms, err := c.Members(context.Background())
+		if err != nil {
+			return err
+		}
+		if got := nodeNames(ms); !slices.Equal(got, want) {
+			return fmt.Errorf("%s lists members %v, want %v", c.node, got, want)
+		}
+		return nil
+	})
 }
 
 // routeNames returns the names of the servers s has routes to.

@@ -144,6 +144,22 @@ type NATS struct {
 	// or Routes written in the file. Default: none, the embedded server
 	// runs.
 	URL string `toml:"url"`
+
+	// TLSCert puts the routes between the embedded servers under TLS,
+	// verified both ways: it is the PEM certificate chain this server
+	// presents, valid for the host its peers' routes name. It needs TLSKey
+	// and TLSCA. A relative path is relative to the directory of
+	// node.toml. Default: none, plain routes (authenticated with the
+	// cluster secret; on a private network).
+	TLSCert string `toml:"tls_cert"`
+
+	// TLSKey is the PEM file of TLSCert's private key. Default: none.
+	TLSKey string `toml:"tls_key"`
+
+	// TLSCA is the PEM certificate of the authority that signed every
+	// node's TLSCert: routes to or from a server whose certificate it did
+	// not sign are refused. Default: none.
+	TLSCA string `toml:"tls_ca"`
 }
 
 // Defaults of Node.
@@ -256,6 +272,9 @@ func (n *Node) paths() []pathField {
 		{[]string{"cluster", "secret_file"}, &n.Cluster.SecretFile},
 		{[]string{"cluster", "tls_cert"}, &n.Cluster.TLSCert},
 		{[]string{"cluster", "tls_key"}, &n.Cluster.TLSKey},
+		{[]string{"nats", "tls_cert"}, &n.NATS.TLSCert},
+		{[]string{"nats", "tls_key"}, &n.NATS.TLSKey},
+		{[]string{"nats", "tls_ca"}, &n.NATS.TLSCA},
 		{[]string{"admin", "token_file"}, &n.Admin.TokenFile},
 	}
 }

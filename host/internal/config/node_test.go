@@ -292,6 +292,13 @@ func TestParseNodeProblems(t *testing.T) {
 			`node.toml:4: cluster.url: "http://10.0.1.5:7443" is http://, but the cluster listener serves HTTPS (cluster.tls_cert is set): use https://`,
 		}},
 
+		{"routes TLS without its authority", nodeHead + "nats.tls_cert = \"n.crt\"\nnats.tls_key = \"n.key\"\n", []string{
+			`node.toml:7: nats.tls_ca: required with the other nats.tls_* keys: set tls_cert, tls_key and tls_ca, or none`,
+		}},
+		{"routes TLS with an external server", nodeHead + "[nats]\nurl = \"tls://10.0.9.5\"\ntls_cert = \"n.crt\"\ntls_key = \"n.key\"\ntls_ca = \"ca.crt\"\n", []string{
+			`node.toml:9: nats.tls_cert: cannot be combined with nats.url: the TLS settings are for the embedded server's routes (use a tls:// URL for an external one)`,
+		}},
+
 		// Listen addresses.
 		{"listen without a port", nodeHead + "[public]\nlisten = \"8080\"\n", []string{
 			`node.toml:8: public.listen: "8080" is not host:port: write it such as ":8080" or "127.0.0.1:8080"`,

@@ -97,8 +97,25 @@ func (c NATS) problems(defined func(key ...string) bool) problems {
 		}
 		seen[r] = true
 	}
+	tlsKeys := map[string]string{"tls_cert": c.TLSCert, "tls_key": c.TLSKey, "tls_ca": c.TLSCA}
+	set := 0
+	for _, v := range tlsKeys {
+		if v != "" {
+			set++
+		}
+	}
+	if set > 0 && set < 3 {
+		for _, key := range []string{"tls_cert", "tls_key", "tls_ca"} {
+			if tlsKeys[key] == "" {
+				probs.add(at(key), "required with the other nats.tls_* keys: set tls_cert, tls_key and tls_ca, or none")
+			}
+		}
+	}
 	if c.URL == "" {
 		return probs
+	}
+	if set > 0 {
+		probs.add(at("tls_cert"), "cannot be combined with nats.url: the TLS settings are for the embedded server's routes (use a tls:// URL for an external one)")
 	}
 	for _, u := range strings.Split(c.URL, ",") {
 		if msg := checkURL(strings.TrimSpace(u), natsURLRule); msg != "" {
