@@ -1,6 +1,7 @@
 package host_test
 
 import (
+	"bufio"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -81,6 +82,115 @@ func TestNodeTLSAndDrain(t *testing.T) {
 	}
 }
 
+// TestRoutesOverTLS runs three nodes whose NATS routes are under TLS: each
+// route listener requires TLS, the nodes form the control plane (each
+// lists the three members) and a deploy reaches every one.
+func TestRoutesOverTLS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts nodes")
+	}
+	cert, key, ca := routeCerts(t)
+	c := clustertest.StartWith(t, clustertest.Options{RouteCert: cert, RouteKey: key, RouteCA: ca}, "us-east", "eu-west", "ap-south")
+	pair, err := tls.LoadX509KeyPair(cert, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caPEM, err := os.ReadFile(ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(caPEM)
+	for _, n := range c.Nodes {
+		// The route listener starts with the TLS handshake: in clear it
+		// says nothing; under TLS, with a certificate of the authority,
+		// it greets with an INFO that requires and verifies TLS.
+		plain, err := net.DialTimeout("tcp", n.Route, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain.SetReadDeadline(time.Now().Add(time.Second))
+		if line, _ := bufio.NewReader(plain).ReadString('\n'); line != "" {
+			t.Errorf("%s's route listener answers in clear: %q", n.Name, line)
+		}
+		plain.Close()
+		conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", n.Route,
+			&tls.Config{Certificates: []tls.Certificate{pair}, RootCAs: pool, ServerName: "127.0.0.1"})
+		if err != nil {
+			t.Fatalf("%s's route listener over TLS: %v", n.Name, err)
+		}
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		info, _ := bufio.NewReader(conn).ReadString('\n')
+		conn.Close()
+		if !strings.Contains(info, `"tls_required":true`) || !strings.Contains(info, `"tls_verify":true`) {
+			t.Errorf("%s's route listener INFO: %q", n.Name, info)
+		}
+	}
+	deploy(t, c, c.Node("eu-west"), siteProject(t, "tls-routes", ""))
+	waitServing(t, c, "tls-routes")
+}
+
+// routeCerts writes an authority and a certificate it signed for
+// 127.0.0.1, for servers and clients, and returns their files.
+func routeCerts(t *testing.T) (certFile, keyFile, caFile string) {
+	t.Helper()
+	ca, caKey, caDER := issue(t, &x509.Certificate{
+		Subject: pkix.Name{CommonName: "routes CA"}, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign,
+	}, nil, nil)
+	_, key, der := issue(t, &x509.Certificate{
+		Subject: pkix.Name{CommonName: "node"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+	}, ca, caKey)
+	dir := t.TempDir()
+	certFile, keyFile, caFile = filepath.Join(dir, "nats.crt"), filepath.Join(dir, "nats.key"), filepath.Join(dir, "ca.crt")
+	writePEM(t, certFile, "CERTIFICATE", der)
+	writePEM(t, keyFile, "EC PRIVATE KEY", marshalKey(t, key))
+	writePEM(t, caFile, "CERTIFICATE", caDER)
+	return certFile, keyFile, caFile
+}
+
+// issue makes a certificate from tmpl, valid for an hour around now, with
+// a new key, signed by parent's key (self-signed when parent is nil).
+func issue(t *testing.T, tmpl, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey, []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
+	tmpl.SerialNumber, tmpl.NotBefore, tmpl.NotAfter = serial, time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	if parent == nil {
+		parent, parentKey = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert, key, der
+}
+
+func marshalKey(t *testing.T, key *ecdsa.PrivateKey) []byte {
+	t.Helper()
+	b, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func writePEM(t *testing.T, file, kind string, der []byte) {
+	t.Helper()
+	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 type statusError struct {
 	status int
 	body   string
@@ -92,27 +202,15 @@ func (e *statusError) Error() string { return http.StatusText(e.status) + ": " +
 // returns its files and a pool that trusts it.
 func selfSigned(t *testing.T, host string) (certFile, keyFile string, pool *x509.CertPool) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: host},
-		DNSNames: []string{host}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+	cert, key, der := issue(t, &x509.Certificate{
+		Subject: pkix.Name{CommonName: host}, DNSNames: []string{host}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kb, _ := x509.MarshalECPrivateKey(key)
+	}, nil, nil)
 	dir := t.TempDir()
 	certFile, keyFile = filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key")
-	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
-	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
-	c, _ := x509.ParseCertificate(der)
+	writePEM(t, certFile, "CERTIFICATE", der)
+	writePEM(t, keyFile, "EC PRIVATE KEY", marshalKey(t, key))
 	pool = x509.NewCertPool()
-	pool.AddCert(c)
+	pool.AddCert(cert)
 	return certFile, keyFile, pool
 }

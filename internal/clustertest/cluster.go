@@ -53,7 +53,9 @@ type Node struct {
 	Config string
 	// DataDir is the node's data directory.
 	DataDir string
-	c       *Cluster
+	// Route is the embedded NATS server's route address, host:port.
+	Route string
+	c     *Cluster
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -101,6 +103,9 @@ func goTool() string {
 type Options struct {
 	// TLSCert and TLSKey, if set, make every public listener serve HTTPS.
 	TLSCert, TLSKey string
+	// RouteCert, RouteKey and RouteCA, if set, put the NATS routes under
+	// TLS: every node presents RouteCert, valid for 127.0.0.1.
+	RouteCert, RouteKey, RouteCA string
 }
 
 // Start starts one node per region and waits until each sees them all.
@@ -132,6 +137,7 @@ func StartWith(tb testing.TB, opts Options, regions ...string) *Cluster {
 			Admin:      fmt.Sprintf("http://127.0.0.1:%d", p[2]),
 			Config:     filepath.Join(c.dir, region+".toml"),
 			DataDir:    filepath.Join(c.dir, region+"-data"),
+			Route:      fmt.Sprintf("127.0.0.1:%d", p[4]),
 		}
 		var routes []string
 		for j := range regions {
@@ -161,7 +167,7 @@ token_file = %q
 listen = "127.0.0.1:%d"
 cluster_listen = "127.0.0.1:%d"
 routes = [%s]
-`, region, n.Name, n.DataDir, BaseDomain, p[0], tlsKeys(opts), p[1], n.ClusterURL, secret, p[2], token, p[3], p[4], strings.Join(routes, ", "))
+%s`, region, n.Name, n.DataDir, BaseDomain, p[0], tlsKeys(opts), p[1], n.ClusterURL, secret, p[2], token, p[3], p[4], strings.Join(routes, ", "), routeTLSKeys(opts))
 		if err := os.WriteFile(n.Config, []byte(toml), 0o644); err != nil {
 			tb.Fatal(err)
 		}
@@ -189,6 +195,13 @@ func tlsKeys(o Options) string {
 		return ""
 	}
 	return fmt.Sprintf("tls_cert = %q\ntls_key = %q\n", o.TLSCert, o.TLSKey)
+}
+
+func routeTLSKeys(o Options) string {
+	if o.RouteCert == "" {
+		return ""
+	}
+	return fmt.Sprintf("tls_cert = %q\ntls_key = %q\ntls_ca = %q\n", o.RouteCert, o.RouteKey, o.RouteCA)
 }
 
 func scheme(o Options) string {
