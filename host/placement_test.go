@@ -71,6 +71,7 @@ type answer struct {
 	status    int
 	placement string
 	timing    string
+	queries   string // X-Backend-Queries, set by examples/placement's root middleware
 	err       error
 	start     time.Time
 }
@@ -86,6 +87,7 @@ func get(s *host.Simulation, hc *http.Client, region, path string) answer {
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	a.status, a.placement, a.timing = resp.StatusCode, resp.Header.Get("X-Placement"), resp.Header.Get("Server-Timing")
+	a.queries = resp.Header.Get("X-Backend-Queries")
 	return a
 }
 
@@ -149,6 +151,11 @@ func TestSimulationPlacesNearTheBackEnd(t *testing.T) {
 				placed++
 				if r != "a" && !strings.Contains(a.timing, `hop;dur=`) {
 					t.Errorf("%s: Server-Timing without the hop: %q", r, a.timing)
+				}
+				// The function ran in a, the root middleware here: the
+				// data the function set came back with its response.
+				if a.queries != "5" {
+					t.Errorf("%s: X-Backend-Queries %q, want the function's 5 from the chain's data", r, a.queries)
 				}
 			}
 			if a := get(s, hc, r, "/"); a.status != 200 || a.placement != "local-"+r {

@@ -60,10 +60,13 @@
 // x-wasmpages-failed: 1 (a module of the chain failed and the chain passes
 // through on exception, so the ingress answers from its asset server) or,
 // with status 409, x-wasmpages-refused: 1 (the target does not run the
-// deployment as active, so the ingress runs the request itself). The
-// ingress strips every internal header from the response before the user
-// sees it ([StripResponse]), and the public listener strips them from
-// every request a client sends ([Strip]).
+// deployment as active, so the ingress runs the request itself). When the
+// forwarded modules changed the chain's shared data, the target sends
+// x-wasmpages-data-length and the body starts with the new data, as a
+// request's does ([SetResponseData], [ReadResponseData]). The ingress
+// strips every internal header from the response before the user sees it
+// ([StripResponse]), and the public listener strips them from every
+// request a client sends ([Strip]).
 //
 // # The cluster listener
 //

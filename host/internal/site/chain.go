@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/url"
@@ -86,6 +87,11 @@ func (s *Site) serveChain(ctx *fasthttp.RequestCtx, pathname string, chain []rou
 		// Fail open: the asset server answers the original request.
 		resp.Reset()
 		s.assets.Serve(&ctx.Request, resp)
+	}
+	if fw != nil && !bytes.Equal(r.shared.Data, fw.Data) {
+		// The modules before the forward, on the ingress, see what the
+		// ones here set (context.data is the whole chain's).
+		forward.SetResponseData(resp, r.shared.Data)
 	}
 	if s.opts.Remote != nil {
 		r.report(resp, time.Since(arrived))

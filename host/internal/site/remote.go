@@ -113,6 +113,16 @@ func (r *request) forward(i int, head, body []byte, resp *fasthttp.Response, run
 		fasthttp.ReleaseResponse(fresp)
 		return false, nil
 	}
+	data, err := forward.ReadResponseData(fresp)
+	if err != nil {
+		fresp.CloseBodyStream()
+		fasthttp.ReleaseResponse(fresp)
+		return true, &runtime.Error{Status: http.StatusBadGateway, Module: r.s.moduleName(module),
+			Reason: fmt.Sprintf("forwarded to %s, a malformed response", target), Err: err}
+	}
+	if data != nil {
+		r.shared.Data = data
+	}
 	run.Forward, run.Ran, run.Placed = "ok", t.Region, t.Placed
 	readTiming(fresp, run)
 	if run.Hop = time.Since(start) - run.Exec; run.Hop < 0 {

@@ -1,8 +1,11 @@
 // Command root is the root middleware (functions/_middleware.wasm): it runs
 // before every request, the static assets included. It gives every response
-// an X-Request-Id and every asset a Cache-Control, and never calls the back
-// end: with no round trips to move closer to, smart placement keeps it near
-// the user, and with it the assets it passes through.
+// an X-Request-Id, every asset a Cache-Control, and the API's responses an
+// X-Backend-Queries with the count the function left in the chain's data
+// (Pages' context.data), and never calls the back end: with no round trips
+// to move closer to, smart placement keeps it near the user, and with it
+// the assets it passes through, while the function may run near the back
+// end.
 package main
 
 import (
@@ -31,6 +34,9 @@ func init() {
 				w.Header()[k] = v
 			}
 			w.Header().Set("X-Request-Id", id)
+			if queries := sdk.Data(r); len(queries) > 0 {
+				w.Header().Set("X-Backend-Queries", string(queries))
+			}
 			if isAsset(r) && !isPage(r.URL.Path, resp) &&
 				(resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusNotModified) {
 				// Scripts and styles are kept five minutes. Pages keep the
