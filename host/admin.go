@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/wasmpages/wasmpages/host/internal/cluster"
@@ -124,7 +125,7 @@ func (n *node) handleReadiness(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case m.Ready[name] == id:
 			st.State, st.Serving = "ready", ""
-		case len(m.Failed[name]) > len(id) && m.Failed[name][:len(id)] == id:
+		case strings.HasPrefix(m.Failed[name], id+": "):
 			st.State, st.Detail = "failed", m.Failed[name][len(id)+2:]
 		}
 		if st.State != "ready" {

@@ -64,16 +64,17 @@ func (n *node) handleDeploy(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
-	sealed, names, err := n.nextSecrets(prev, name, id, change)
+	sealed, env, err := n.nextSecrets(prev, name, id, change)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
+	names := slices.Sorted(maps.Keys(env))
 	if prev != nil && prev.Active.ID == id && bytes.Equal(prev.Active.Secrets, sealed) {
 		writeJSON(w, http.StatusOK, deployResult{Project: name, Deployment: prev.Active, URL: n.projectURL(name), Unchanged: true, Secrets: names})
 		return
 	}
-	if err := n.check(ctx, name, id, file); err != nil {
+	if err := n.check(ctx, name, id, file, env); err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
@@ -134,9 +135,10 @@ func (n *node) receive(body io.Reader) (file, id string, size int64, err error) 
 }
 
 // check unpacks a received bundle and loads it as this node would serve
-// it; what passes is kept on disk as the deployment, so that this node
-// activates it without downloading it again.
-func (n *node) check(ctx context.Context, project, id, file string) error {
+// it, with its secrets (a module's init may read them); what passes is
+// kept on disk as the deployment, so that this node activates it without
+// downloading it again.
+func (n *node) check(ctx context.Context, project, id, file string, env map[string]string) error {
 	if n.store.has(project, id) {
 		return nil
 	}
@@ -158,7 +160,7 @@ func (n *node) check(ctx context.Context, project, id, file string) error {
 	if m.Project != project {
 		return fmt.Errorf("the bundle is of project %q, not %q: deploy it to its own project", m.Project, project)
 	}
-	s, _, err := n.openSite(ctx, dir, id, nil)
+	s, _, err := n.openSite(ctx, dir, id, env)
 	if err != nil {
 		return err
 	}

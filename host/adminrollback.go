@@ -34,6 +34,10 @@ func (n *node) handleRollback(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
+	if _, err := n.box.Open(name, target.ID, target.Secrets); err != nil {
+		writeError(w, http.StatusBadRequest, fmt.Errorf("deployment %s cannot be rolled back to: %w; deploy it again with --replace-secrets and every secret set", short(target.ID), err))
+		return
+	}
 	target.Source = "rollback from " + short(p.Active.ID)
 	if err := n.activate(r.Context(), name, target, p.Revision); err != nil {
 		writeError(w, controlStatus(err), err)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"slices"
 
 	"github.com/wasmpages/wasmpages/host/internal/cluster"
 	"github.com/wasmpages/wasmpages/host/internal/secrets"
@@ -64,10 +63,10 @@ func decodeSecretsChange(v string) (secretsChange, error) {
 }
 
 // nextSecrets returns the sealed secrets of deployment id of a project,
-// whose active deployment (if any) is in prev, after change, and their
-// names. Unchanged secrets of the same bundle keep their sealed form, so
-// that redeploying them changes nothing.
-func (n *node) nextSecrets(prev *cluster.Project, project, id string, change secretsChange) (sealed []byte, names []string, err error) {
+// whose active deployment (if any) is in prev, after change, and the
+// secrets themselves. Unchanged secrets of the same bundle keep their
+// sealed form, so that redeploying them changes nothing.
+func (n *node) nextSecrets(prev *cluster.Project, project, id string, change secretsChange) (sealed []byte, next map[string]string, err error) {
 	cur := map[string]string{}
 	var curSealed []byte
 	if prev != nil && !change.Replace {
@@ -76,7 +75,7 @@ func (n *node) nextSecrets(prev *cluster.Project, project, id string, change sec
 		}
 		curSealed = prev.Active.Secrets
 	}
-	next := maps.Clone(cur)
+	next = maps.Clone(cur)
 	maps.Copy(next, change.Set)
 	for _, name := range change.Drop {
 		if _, ok := next[name]; !ok {
@@ -84,13 +83,12 @@ func (n *node) nextSecrets(prev *cluster.Project, project, id string, change sec
 		}
 		delete(next, name)
 	}
-	names = slices.Sorted(maps.Keys(next))
 	if prev != nil && prev.Active.ID == id && !change.Replace && maps.Equal(next, cur) {
-		return curSealed, names, nil
+		return curSealed, next, nil
 	}
 	if err := secrets.Check(next); err != nil {
 		return nil, nil, err
 	}
 	sealed, err = n.box.Seal(project, id, next)
-	return sealed, names, err
+	return sealed, next, err
 }

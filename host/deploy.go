@@ -67,7 +67,7 @@ func Deploy(ctx context.Context, o DeployOptions) error {
 	if err != nil {
 		return err
 	}
-	routes, err := checkProject(ctx, o.Dir, o.DataDir, p, o.Out)
+	routes, err := checkProject(ctx, o.Dir, o.DataDir, p, o.Secrets, o.Out)
 	if err != nil {
 		return err
 	}
@@ -117,9 +117,10 @@ func Deploy(ctx context.Context, o DeployOptions) error {
 	return waitReady(ctx, c, o.Out, p.Name, res.Deployment.Key(), o.Wait)
 }
 
-// checkProject loads a built project as a node would and returns its
-// routes for the manifest; a module that does not load fails the deploy.
-func checkProject(ctx context.Context, dir, dataDir string, p *config.Project, out io.Writer) ([]bundle.Route, error) {
+// checkProject loads a built project as a node would, with the secrets
+// the deploy sets, and returns its routes for the manifest; a module that
+// does not load fails the deploy.
+func checkProject(ctx context.Context, dir, dataDir string, p *config.Project, env map[string]string, out io.Writer) ([]bundle.Route, error) {
 	if _, err := os.Stat(filepath.Join(dir, p.OutputDir)); err != nil {
 		return nil, fmt.Errorf("%s: pages_build_output_dir %q does not exist: create it, or let [build] command produce it", filepath.Join(dir, config.FileName), p.OutputDir)
 	}
@@ -128,7 +129,7 @@ func checkProject(ctx context.Context, dir, dataDir string, p *config.Project, o
 		return nil, err
 	}
 	fmt.Fprintln(out, "checking: compiling every module")
-	s, err := site.Load(ctx, site.Options{Dir: dir, Project: p, Region: "deploy", Cache: cache})
+	s, err := site.Load(ctx, site.Options{Dir: dir, Project: p, Secrets: env, Region: "deploy", Cache: cache})
 	if err != nil {
 		return nil, err
 	}

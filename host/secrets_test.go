@@ -69,8 +69,9 @@ func TestDeploySecrets(t *testing.T) {
 		{[]string{"1BAD=x"}, []string{"--secret", "1BAD"}, "not a valid secret name"},
 		{nil, []string{"--drop-secret", "NOT_SET"}, "no such secret"},
 		{[]string{"BIG=" + strings.Repeat("x", 6<<10)}, []string{"--secret", "BIG"}, "at most 5120"},
+		{nil, []string{"--secret", "API_KEY=inline-value"}, "not NAME=value"},
 	} {
-		if out, code := deploy(v1, tt.env, tt.args...); code == 0 || !strings.Contains(out, tt.msg) {
+		if out, code := deploy(v1, tt.env, tt.args...); code == 0 || !strings.Contains(out, tt.msg) || strings.Contains(out, "inline-value") {
 			t.Errorf("deploy %v: exit %d, want an error with %q:\n%s", tt.args, code, tt.msg, out)
 		}
 	}

@@ -130,6 +130,9 @@ func (d *headDecoder) header(values []string, skip string) http.Header {
 	values = values[:n]
 	for i := 0; d.err == nil && len(d.s) > 0; i++ {
 		name, value := d.next(), d.next()
+		if d.err != nil {
+			break // a malformed pair: pairs counted short
+		}
 		key := textproto.CanonicalMIMEHeaderKey(name)
 		if key == skip {
 			continue

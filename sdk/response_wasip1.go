@@ -53,6 +53,7 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 		return 0, w.err
 	}
 	if len(bodyBuf)+len(p) > flushSize {
+		w.sendHead(len(bodyBuf)+len(p) > 0) // the body starts here, or with p
 		w.flush()
 		if w.err != nil {
 			return 0, w.err
@@ -75,7 +76,7 @@ func (w *responseWriter) Flush() {
 }
 
 func (w *responseWriter) flush() {
-	w.sendHead()
+	w.sendHead(len(bodyBuf) > 0)
 	if len(bodyBuf) > 0 {
 		w.write(bodyBuf)
 		bodyBuf = bodyBuf[:0]
@@ -91,7 +92,9 @@ func (w *responseWriter) write(p []byte) {
 	}
 }
 
-func (w *responseWriter) sendHead() {
+// sendHead sends the response head, once; body says whether a body
+// follows it.
+func (w *responseWriter) sendHead(body bool) {
 	if w.headSent {
 		return
 	}
@@ -99,7 +102,7 @@ func (w *responseWriter) sendHead() {
 	// Without a Content-Type, net/http sniffs one from the body; the host
 	// does the same, natively, when asked.
 	status := uint32(w.status)
-	if _, ok := w.header["Content-Type"]; !ok && len(bodyBuf) > 0 && w.header.Get("Transfer-Encoding") == "" {
+	if _, ok := w.header["Content-Type"]; !ok && body && w.header.Get("Transfer-Encoding") == "" {
 		status |= abi.SniffContentType
 	}
 	enc := encodeResponseHead(encBuf[:0], status, w.header)

@@ -55,6 +55,10 @@ func runDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	secrets := map[string]string{}
 	for _, name := range set {
+		if strings.Contains(name, "=") {
+			// Not echoed: the part after "=" may be the secret.
+			return fmt.Errorf("--secret takes a NAME whose value is read from the environment, not NAME=value: values never go on the command line")
+		}
 		v, ok := os.LookupEnv(name)
 		if !ok {
 			return fmt.Errorf("--secret %s: the environment has no %s; export it first (its value is read from there, never from the command line)", name, name)

@@ -15,16 +15,20 @@ import (
 )
 
 // TestRoutesOverTLS: with route TLS, the servers cluster over verified TLS
-// routes, and a server whose certificate another authority signed, or
-// that speaks plain routes, is refused even with the right cluster secret.
+// routes, and a server whose certificate another authority signed (though
+// it trusts ours, so only our side's check of its certificate refuses it),
+// or that speaks plain routes, is refused even with the right cluster
+// secret.
 func TestRoutesOverTLS(t *testing.T) {
 	t.Parallel()
 	ours, theirs := newTestCA(t), newTestCA(t)
+	trustingOurs := theirs.routeTLS(t)
+	trustingOurs.RootCAs = ours.pool
 	for _, tt := range []struct {
 		name  string
 		third *tls.Config
 	}{
-		{"another authority", theirs.routeTLS(t)},
+		{"another authority", trustingOurs},
 		{"plain routes", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,13 +23,26 @@ func SetResponseData(resp *fasthttp.Response, data []byte) {
 	resp.SetBody(append(append(withData, data...), body...))
 }
 
+// HasBody reports whether the response to a request of method with status
+// has a body on the wire, and so can carry data (SetResponseData): not for
+// HEAD, nor with status 1xx, 204 or 304.
+func HasBody(method []byte, status int) bool {
+	return string(method) != fasthttp.MethodHead && status >= 200 && status != fasthttp.StatusNoContent && status != fasthttp.StatusNotModified
+}
+
 // ReadResponseData takes the shared data SetResponseData put in front of a
 // forwarded response's body, streamed or not, and leaves resp with the
 // body alone. It returns nil when the response carries no data, and empty
-// data when the forwarded modules emptied it.
-func ReadResponseData(resp *fasthttp.Response) ([]byte, error) {
+// data when the forwarded modules emptied it. method is the forwarded
+// request's: a response without a body (HasBody) carries no data, whatever
+// its headers say.
+func ReadResponseData(resp *fasthttp.Response, method []byte) ([]byte, error) {
 	v := resp.Header.Peek(HeaderDataLength)
 	if len(v) == 0 {
+		return nil, nil
+	}
+	if !HasBody(method, resp.StatusCode()) {
+		resp.Header.Del(HeaderDataLength)
 		return nil, nil
 	}
 	n, err := strconv.Atoi(string(v))

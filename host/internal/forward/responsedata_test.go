@@ -36,7 +36,7 @@ func TestResponseData(t *testing.T) {
 		if err := ingress.Read(bufio.NewReader(&wire)); err != nil {
 			t.Fatal(err)
 		}
-		got, err := ReadResponseData(&ingress)
+		got, err := ReadResponseData(&ingress, []byte("GET"))
 		if err != nil || !bytes.Equal(got, data) {
 			t.Fatalf("streamed %v: data %q, %v", streamed, got, err)
 		}
@@ -49,22 +49,45 @@ func TestResponseData(t *testing.T) {
 		}
 	}
 
+	for _, tt := range []struct {
+		method string
+		status int
+		body   bool
+	}{{"GET", 200, true}, {"POST", 404, true}, {"HEAD", 200, false}, {"GET", 204, false}, {"GET", 304, false}, {"GET", 101, false}} {
+		if got := HasBody([]byte(tt.method), tt.status); got != tt.body {
+			t.Errorf("HasBody(%s, %d) = %v", tt.method, tt.status, got)
+		}
+	}
+
+	// A response that has no body carries no data, whatever it says.
+	for _, tt := range []struct {
+		method string
+		status int
+	}{{"HEAD", 200}, {"GET", 304}, {"GET", 204}} {
+		var bodyless fasthttp.Response
+		bodyless.SetStatusCode(tt.status)
+		bodyless.Header.Set(HeaderDataLength, "9")
+		if got, err := ReadResponseData(&bodyless, []byte(tt.method)); got != nil || err != nil || len(bodyless.Header.Peek(HeaderDataLength)) > 0 {
+			t.Errorf("%s %d: %q, %v", tt.method, tt.status, got, err)
+		}
+	}
+
 	var emptied fasthttp.Response
 	emptied.SetBodyString("body")
 	SetResponseData(&emptied, nil)
-	if got, err := ReadResponseData(&emptied); got == nil || len(got) != 0 || err != nil || string(emptied.Body()) != "body" {
+	if got, err := ReadResponseData(&emptied, []byte("GET")); got == nil || len(got) != 0 || err != nil || string(emptied.Body()) != "body" {
 		t.Errorf("emptied data: %q, %v, body %q", got, err, emptied.Body())
 	}
 	var plain fasthttp.Response
 	plain.SetBodyString("no data")
-	if got, err := ReadResponseData(&plain); got != nil || err != nil || string(plain.Body()) != "no data" {
+	if got, err := ReadResponseData(&plain, []byte("GET")); got != nil || err != nil || string(plain.Body()) != "no data" {
 		t.Errorf("without data: %q, %v, body %q", got, err, plain.Body())
 	}
 	for _, v := range []string{"-1", "x", "2000000", "100"} {
 		var bad fasthttp.Response
 		bad.SetBodyString("short")
 		bad.Header.Set(HeaderDataLength, v)
-		if _, err := ReadResponseData(&bad); err == nil {
+		if _, err := ReadResponseData(&bad, []byte("GET")); err == nil {
 			t.Errorf("length %s: no error", v)
 		}
 	}

@@ -204,7 +204,9 @@ func TestContentTypeSniffed(t *testing.T) {
 		"/":      {"text/plain; charset=utf-8"},
 		"/html":  {"text/html; charset=utf-8"},
 		"/typed": {"application/json"},
-		"/empty": nil,
+		// A first write larger than the SDK's buffer is sniffed too.
+		"/big?n=100000": {"text/plain; charset=utf-8"},
+		"/empty":        nil,
 	} {
 		r := invoke(m, "GET", "http://x"+path, "", Limits{}, nil)
 		if got := r.header.Values("Content-Type"); !slices.Equal(got, want) || r.status/100 != 2 {

@@ -21,13 +21,18 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"unicode/utf8"
 )
 
-// Limits on a deployment's secrets. They travel in the project's record,
-// which every node reads, and into every instance's environment.
+// Limits on a deployment's secrets. They travel in the project's record
+// (one NATS message, at most 1 MB, holding the 10 deployments of the
+// history and the active one again, in base64), which every node reads,
+// and into every instance's environment: MaxTotalSize keeps 11 sealed
+// copies well under the message limit.
 const (
 	MaxCount     = 128
 	MaxValueSize = 5 << 10
+	MaxTotalSize = 32 << 10
 	maxNameSize  = 256
 )
 
@@ -116,18 +121,28 @@ func Version(sealed []byte) string {
 
 // Check reports the first problem with a set of secrets: too many, a name
 // that is not an environment variable's (letters, digits and underscores,
-// not starting with a digit), or a value too large.
+// not starting with a digit), a value that is not UTF-8 text or is too
+// large, or too many bytes in all.
 func Check(secrets map[string]string) error {
 	if len(secrets) > MaxCount {
 		return fmt.Errorf("%d secrets: at most %d are allowed", len(secrets), MaxCount)
 	}
+	total := 0
 	for _, name := range slices.Sorted(maps.Keys(secrets)) {
 		if err := CheckName(name); err != nil {
 			return err
 		}
-		if len(secrets[name]) > MaxValueSize {
-			return fmt.Errorf("secret %s is %d bytes: at most %d are allowed", name, len(secrets[name]), MaxValueSize)
+		v := secrets[name]
+		if len(v) > MaxValueSize {
+			return fmt.Errorf("secret %s is %d bytes: at most %d are allowed", name, len(v), MaxValueSize)
 		}
+		if !utf8.ValidString(v) {
+			return fmt.Errorf("secret %s is not UTF-8 text: encode binary values (base64, hex)", name)
+		}
+		total += len(name) + len(v)
+	}
+	if total > MaxTotalSize {
+		return fmt.Errorf("the secrets hold %d bytes in all: at most %d are allowed", total, MaxTotalSize)
 	}
 	return nil
 }

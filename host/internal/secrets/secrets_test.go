@@ -74,6 +74,14 @@ func TestCheck(t *testing.T) {
 		{map[string]string{"A-B": "v"}, "not a valid secret name"},
 		{map[string]string{"": "v"}, "not a valid secret name"},
 		{map[string]string{"BIG": strings.Repeat("v", MaxValueSize+1)}, "secret BIG is 5121 bytes"},
+		{map[string]string{"BIN": "a\xffb"}, "secret BIN is not UTF-8 text"},
+		{func() map[string]string {
+			m := map[string]string{}
+			for i := range 7 {
+				m["S"+strings.Repeat("x", i)] = strings.Repeat("v", MaxValueSize)
+			}
+			return m
+		}(), "at most 32768 are allowed"},
 		{many, "at most 128"},
 	} {
 		err := Check(tt.secrets)

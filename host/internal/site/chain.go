@@ -88,9 +88,10 @@ func (s *Site) serveChain(ctx *fasthttp.RequestCtx, pathname string, chain []rou
 		resp.Reset()
 		s.assets.Serve(&ctx.Request, resp)
 	}
-	if fw != nil && !bytes.Equal(r.shared.Data, fw.Data) {
+	if fw != nil && !bytes.Equal(r.shared.Data, fw.Data) && forward.HasBody(ctx.Method(), resp.StatusCode()) {
 		// The modules before the forward, on the ingress, see what the
-		// ones here set (context.data is the whole chain's).
+		// ones here set (context.data is the whole chain's). A response
+		// that has no body cannot carry it: they keep theirs.
 		forward.SetResponseData(resp, r.shared.Data)
 	}
 	if s.opts.Remote != nil {
@@ -184,7 +185,9 @@ func writeResponse(resp *fasthttp.Response, c *runtime.Call) {
 		// The runtime validated the head, so it decodes.
 		name, _ := d.Bytes()
 		value, _ := d.Bytes()
-		if hopByHop(name) {
+		if hopByHop(name) || forward.IsInternal(name) {
+			// Only nodes speak the internal headers: a function that
+			// copies a back end's must not steer the ingress.
 			continue
 		}
 		resp.Header.AddBytesKV(name, value)

@@ -113,7 +113,7 @@ func (r *request) forward(i int, head, body []byte, resp *fasthttp.Response, run
 		fasthttp.ReleaseResponse(fresp)
 		return false, nil
 	}
-	data, err := forward.ReadResponseData(fresp)
+	data, err := forward.ReadResponseData(fresp, req.Header.Method())
 	if err != nil {
 		fresp.CloseBodyStream()
 		fasthttp.ReleaseResponse(fresp)
