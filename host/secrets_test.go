@@ -97,6 +97,32 @@ func TestDeploySecrets(t *testing.T) {
 	n.Start(t)
 	want("v1", first)
 
+	// A module whose init needs a secret deploys with it: both checks, the
+	// command's and the node's, start it with its secrets.
+	needs := project(t, map[string]string{
+		"pages.toml":              "name = \"site\"\npages_build_output_dir = \"public\"\n[vars]\nVERSION = \"needs\"\nREQUIRE = \"API_KEY\"\n",
+		"public/index.html":       "needs",
+		"functions/api/echo.wasm": read(t, testguest.Build(t, "testdata/echo")),
+	})
+	if out, code := deploy(needs, []string{"API_KEY=" + first}, "--secret", "API_KEY"); code != 0 {
+		t.Fatalf("deploy a module that needs its secret: exit %d\n%s", code, out)
+	}
+	want("needs", first)
+
+	// After a new cluster secret, the sealed secrets no longer open: a
+	// rollback to them is refused with what to do, and a deploy that
+	// replaces them serves again.
+	n.Stop(t)
+	c.RotateSecret(t)
+	n.Start(t)
+	if out, code := c.CLI(t, "rollback", "site", "--to", n.Admin); code == 0 || !strings.Contains(out, "--replace-secrets") {
+		t.Errorf("rollback to secrets sealed under the old cluster secret: exit %d\n%s", code, out)
+	}
+	if out, code := deploy(v2, []string{"API_KEY=" + second}, "--replace-secrets", "--secret", "API_KEY"); code != 0 {
+		t.Fatalf("deploy after a new cluster secret: exit %d\n%s", code, out)
+	}
+	want("v2", second)
+
 	// Nowhere in clear text: every file of the node, the control plane's
 	// JetStream store and the kept deployments included.
 	filepath.WalkDir(n.DataDir, func(path string, d fs.DirEntry, err error) error {

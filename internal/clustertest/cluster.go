@@ -108,6 +108,17 @@ type Options struct {
 	RouteCert, RouteKey, RouteCA string
 }
 
+// RotateSecret writes a new cluster secret for the nodes that start from
+// now on, and returns it.
+func (c *Cluster) RotateSecret(tb testing.TB) string {
+	tb.Helper()
+	c.Secret = randomHex(32)
+	if err := os.WriteFile(filepath.Join(c.dir, "cluster.secret"), []byte(c.Secret+"\n"), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return c.Secret
+}
+
 // Start starts one node per region and waits until each sees them all.
 func Start(tb testing.TB, regions ...string) *Cluster {
 	tb.Helper()

@@ -1,6 +1,8 @@
 // Command echo is a test function for clusters: it answers with what it
 // got (method, URL, the body's length and SHA-256, the chain's data), its
-// VERSION var and its API_KEY secret, after sleeping ?sleep= ms.
+// VERSION var and its API_KEY secret, after sleeping ?sleep= ms. When the
+// REQUIRE var names a variable, it fails to start without it, as a Go
+// program that reads a secret in init does.
 package main
 
 import (
@@ -17,6 +19,9 @@ import (
 )
 
 func init() {
+	if name := os.Getenv("REQUIRE"); name != "" && os.Getenv(name) == "" {
+		panic(name + " is not set")
+	}
 	sdk.HandleFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ms, _ := strconv.Atoi(r.URL.Query().Get("sleep")); ms > 0 {
 			time.Sleep(time.Duration(ms) * time.Millisecond)
