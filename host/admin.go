@@ -142,8 +142,8 @@ type status struct {
 	Region     string           `json:"region"`
 	BaseDomain string           `json:"base_domain"`
 	Nodes      []cluster.Member `json:"nodes"`
-	// Down are the nodes this node has seen live since it started that
-	// are not live now, as last seen.
+	// Down are the nodes this node has seen live (before a restart too, for
+	// a week: roster.go) that are not live now, as last seen.
 	Down     []cluster.Member   `json:"down,omitempty"`
 	Projects []*cluster.Project `json:"projects"`
 }

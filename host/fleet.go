@@ -40,10 +40,12 @@ type fleet struct {
 	// regions should measure it before the next tick.
 	kick chan struct{}
 
-	mu      sync.Mutex
-	seen    map[string]cluster.Member // every member seen live, as last seen
-	origins map[string]time.Time      // back-end origins, by when last seen
-	placers map[string]*placer        // by project: the active deployment's
+	mu   sync.Mutex
+	seen map[string]cluster.Member // every member seen live, as last seen
+	// rosterPath is where seen is kept across restarts (roster.go).
+	rosterPath string
+	origins    map[string]time.Time // back-end origins, by when last seen
+	placers    map[string]*placer   // by project: the active deployment's
 	// remote holds the latest probes of other regions, replayed into a
 	// new placer so that it does not start blind.
 	remote map[string]placement.Probe
@@ -85,9 +87,10 @@ func (f *fleet) setMembers(ms []cluster.Member) {
 	f.members.Store(&ms)
 	regions := f.regions()
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	now := time.Now()
+	now, added := time.Now(), false
 	for _, m := range ms {
+		_, known := f.seen[m.Node]
+		added = added || !known
 		m.Updated = now // when this node last saw it live
 		f.seen[m.Node] = m
 	}
@@ -96,11 +99,15 @@ func (f *fleet) setMembers(ms []cluster.Member) {
 			p.engine.SetRegions(regions)
 		}
 	}
+	f.mu.Unlock()
+	if added {
+		f.saveSeen() // best effort: the next save retries
+	}
 }
 
-// down returns the members seen live since this node started that are
-// not in live, as last seen (Updated is when): the nodes that are down or
-// cut off.
+// down returns the members seen live (since this node started, or before
+// it, see roster.go) that are not in live, as last seen (Updated is when):
+// the nodes that are down or cut off.
 func (f *fleet) down(live []cluster.Member) []cluster.Member {
 	up := map[string]bool{}
 	for _, m := range live {

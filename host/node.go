@@ -82,6 +82,9 @@ func newNode(ctx context.Context, cfg *config.Node, out io.Writer) (*node, error
 		metrics: metrics.New(), wanted: map[string]*wanted{},
 	}
 	n.fleet = newFleet(cfg.Region, cfg.Name, n.client, n.metrics)
+	if err := n.fleet.loadSeen(filepath.Join(cfg.DataDir, rosterFile)); err != nil {
+		n.logger.Warn("reading the nodes seen before", "err", err)
+	}
 	n.loadFromDisk(ctx)
 
 	// A node without routes is a cluster of one: JetStream runs standalone,
@@ -347,10 +350,17 @@ func (n *node) announce(ctx context.Context) {
 func (n *node) heartbeat(ctx context.Context) {
 	t := time.NewTicker(heartbeatEvery)
 	defer t.Stop()
+	saved := time.Now()
 	for {
 		n.announce(ctx)
 		if ms, err := n.control.Members(ctx); err == nil {
 			n.fleet.setMembers(ms)
+		}
+		if time.Since(saved) >= rosterEvery {
+			saved = time.Now()
+			if err := n.fleet.saveSeen(); err != nil {
+				n.logger.Warn("saving the nodes seen", "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -375,6 +385,9 @@ func (n *node) leave() {
 func (n *node) close() {
 	n.leave()
 	n.wg.Wait()
+	if err := n.fleet.saveSeen(); err != nil {
+		n.logger.Warn("saving the nodes seen", "err", err)
+	}
 	n.control.Close()
 	n.client.Close()
 	n.sites.close()

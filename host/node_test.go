@@ -191,6 +191,28 @@ func writePEM(t *testing.T, file, kind string, der []byte) {
 	}
 }
 
+// TestStatusAfterRestart: a node that restarts still names, in status,
+// the nodes it saw before that are down now.
+func TestStatusAfterRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts nodes")
+	}
+	c := clustertest.Start(t, "us-east", "eu-west", "ap-south")
+	us, ap := c.Node("us-east"), c.Node("ap-south")
+	ap.Kill(t)
+	us.Stop(t)
+	us.Start(t)
+	clustertest.Eventually(t, 60*time.Second, "us-east naming ap-south as down after its restart", func() bool {
+		out, code := c.CLI(t, "status", "--to", us.Admin)
+		for _, line := range strings.Split(out, "\n") {
+			if code == 0 && strings.Contains(line, ap.Name) && strings.Contains(line, "DOWN: not seen for") {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 type statusError struct {
 	status int
 	body   string
