@@ -48,18 +48,24 @@ func decodeSecretsChange(v string) (secretsChange, error) {
 	if err != nil {
 		return c, fmt.Errorf("%s: not base64 of {\"set\":{...},\"drop\":[...]}: %v", headerSecrets, err)
 	}
+	return c, c.check()
+}
+
+// check reports the first problem with a change, as the deploy command
+// (before it uploads anything) and the node both see it.
+func (c secretsChange) check() error {
 	if c.Replace && len(c.Drop) > 0 {
-		return c, fmt.Errorf("replacing the secrets drops every one not set: drop none")
+		return fmt.Errorf("replacing the secrets drops every one not set: drop none")
 	}
 	for _, name := range c.Drop {
 		if err := secrets.CheckName(name); err != nil {
-			return c, err
+			return err
 		}
 		if _, ok := c.Set[name]; ok {
-			return c, fmt.Errorf("secret %s is both set and dropped", name)
+			return fmt.Errorf("secret %s is both set and dropped", name)
 		}
 	}
-	return c, secrets.Check(c.Set)
+	return secrets.Check(c.Set)
 }
 
 // nextSecrets returns the sealed secrets of deployment id of a project,

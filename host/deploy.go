@@ -16,7 +16,6 @@ import (
 
 	"github.com/wasmpages/wasmpages/host/internal/bundle"
 	"github.com/wasmpages/wasmpages/host/internal/config"
-	"github.com/wasmpages/wasmpages/host/internal/secrets"
 	"github.com/wasmpages/wasmpages/host/internal/site"
 )
 
@@ -48,13 +47,8 @@ func Deploy(ctx context.Context, o DeployOptions) error {
 		return err
 	}
 	change := secretsChange{Set: o.Secrets, Drop: o.DropSecrets, Replace: o.ReplaceSecrets}
-	if err := secrets.Check(change.Set); err != nil {
+	if err := change.check(); err != nil {
 		return err
-	}
-	for _, name := range change.Drop {
-		if err := secrets.CheckName(name); err != nil {
-			return err
-		}
 	}
 	secretsHeader, err := change.encode()
 	if err != nil {
